@@ -1,0 +1,121 @@
+"""Line-level rules that recognise boilerplate lines in scraped article text.
+
+Each rule is a small, explainable predicate over one line: ingest uses them to tell an article
+from a file that holds nothing but promos and widget text, and pre-annotation builds its
+boilerplate spans on them. The signals are general (line shape, imperative promo wording,
+truncated teasers, widget vocabulary), not phrases copied from particular outlets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["BoilerplateRule", "RULES", "classify_line", "find_credit", "word_count"]
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+_PROMO_VERB = re.compile(
+    r"^(?:join|subscribe|sign\s+up|follow|download|get|publish|click|tap|try|explore|watch|listen|"
+    r"register|like|share|read\s+more|don['’]t\s+miss|never\s+miss|stay\s+(?:informed|up\s+to\s+date)|"
+    r"support|become\s+a|install)\b",
+    re.IGNORECASE,
+)
+_PROMO_NOUN = re.compile(
+    r"\b(?:newsletters?|channels?|e-?mails?|apps?|subscri\w*|updates|alerts|podcasts?|feeds?|telegram|"
+    r"whatsapp|briefings?|features|news\s+release|inbox|premium|membership|notifications?)\b",
+    re.IGNORECASE,
+)
+_WIDGETS = re.compile(
+    r"^(?:comments?|no\s+comments\s+yet\.*|hashtags?|tags?|share(?:\s+this(?:\s+article)?)?|"
+    r"related(?:\s+(?:articles?|stories|news|coverage))?|read\s+(?:more|next|also)|advertisement|"
+    r"most\s+(?:read|popular|viewed)|trending(?:\s+now)?|more\s+information|see\s+also|"
+    r"recommended(?:\s+for\s+you)?|print|email|top\s+stories|latest(?:\s+news)?|you\s+may\s+also\s+like)"
+    r"[\s:.…]*$",
+    re.IGNORECASE,
+)
+_TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
+_CREDIT_LINE = re.compile(
+    r"^\(\s*(?:(?:with\s+)?(?:inputs?|additional\s+reporting|reporting)\s+(?:from|by)\s+|source:\s*)?"
+    r"(?P<agency>[^()]{2,60}?)\s*\)$",
+    re.IGNORECASE,
+)
+_NOT_A_CREDIT = re.compile(r"^(?:photo|image|file|video|picture|graphic)s?\b", re.IGNORECASE)
+_TRAILING_CREDIT = re.compile(r"[.!?\"”’']\s+(?P<agency>[A-Z][A-Z&-]{1,19}(?:/[A-Z][A-Z&-]{1,19})*)$")
+# A caption ends with its photo credit: "... 2024. (AP)", "PHOTO: REUTERS", "REUTERS/Stringer".
+_CAPTION_CREDIT = re.compile(r"(?:[.!?]\s*\([^()]{2,30}\)|\bPHOTO:\s*\S.*|\b[A-Z]{2,}/[A-Z][a-z]\w*.*)$")
+_SHORT_LINE_WORDS = 8
+
+
+def word_count(line: str) -> int:
+    """Words in ``line``: runs of word characters, apostrophes inside words kept."""
+    return len(_WORD.findall(line))
+
+
+def find_credit(line: str) -> tuple[str, int, int] | None:
+    """The agency a credit line names, as written, with its [start, end) in ``line``.
+
+    Two shapes count: a line that is one parenthetical ('(With inputs from Reuters)' gives
+    'Reuters'), and a paragraph that ends, after its last sentence, with an all-caps agency
+    ('... said state media. REUTERS'). Photo and image credits are not agency credits.
+    """
+    match = _CREDIT_LINE.match(line.strip())
+    if match is not None and not _NOT_A_CREDIT.match(match["agency"]):
+        offset = len(line) - len(line.lstrip())
+        return match["agency"], offset + match.start("agency"), offset + match.end("agency")
+    trailing = _TRAILING_CREDIT.search(line.rstrip())
+    if trailing is not None and word_count(line) > _SHORT_LINE_WORDS:
+        return trailing["agency"], trailing.start("agency"), trailing.end("agency")
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRule:
+    """A named rule: the label it assigns and the predicate over one stripped line."""
+
+    name: str
+    label: str
+    matches: Callable[[str], bool]
+
+
+def _is_promo(line: str) -> bool:
+    return bool(_PROMO_VERB.match(line) and _PROMO_NOUN.search(line)) and word_count(line) <= 60
+
+
+def _is_widget(line: str) -> bool:
+    return bool(_WIDGETS.match(line))
+
+
+def _is_teaser(line: str) -> bool:
+    return bool(_TEASER_END.search(line)) and word_count(line) >= 4
+
+
+def _is_credit_line(line: str) -> bool:
+    match = _CREDIT_LINE.match(line)
+    return match is not None and not _NOT_A_CREDIT.match(match["agency"])
+
+
+def _is_caption(line: str) -> bool:
+    return bool(_CAPTION_CREDIT.search(line)) and not _TRAILING_CREDIT.search(line) and word_count(line) >= 4
+
+
+RULES: Final[tuple[BoilerplateRule, ...]] = (
+    BoilerplateRule("promo_imperative", "PROMO", _is_promo),
+    BoilerplateRule("widget_text", "NAVIGATION", _is_widget),
+    BoilerplateRule("credit_line", "CREDIT", _is_credit_line),
+    BoilerplateRule("truncated_teaser", "RELATED", _is_teaser),
+    BoilerplateRule("caption_credit", "CAPTION", _is_caption),
+)
+
+
+def classify_line(line: str) -> BoilerplateRule | None:
+    """The first rule that matches ``line`` (stripped), or None for article text."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for rule in RULES:
+        if rule.matches(stripped):
+            return rule
+    return None

@@ -1,0 +1,132 @@
+"""Running the stages and assembling a build folder.
+
+``ingest_to_folder`` runs ingest and writes ``documents.parquet``, ``quarantine.parquet`` and
+``ingest.json`` (the summary). The summary is written last and removed first, so a folder with
+tables but no ``ingest.json`` is recognisably unfinished.
+
+``build_corpus`` is the main job. Today it runs the stages that exist (ingest of the bundled
+sample or the given articles); the later stages (conversion of the Label Studio export, gold,
+validation, the Hugging Face dataset and card) plug in here. The build folder is staged as a
+hidden sibling and swapped in at the end, with a ``manifest.json`` that records inputs, counts,
+versions and a fingerprint of every output file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import importlib.resources
+import platform
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsspan.dataset.config import IngestOptions
+from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.ingest import IngestSummary, ingest_batches
+from newsspan.dataset.io import TableWriter, staged_folder, write_json
+from newsspan.dataset.readers import discover_inputs
+from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
+
+__all__ = ["BuildResult", "build_corpus", "ingest_to_folder", "sample_articles", "version"]
+
+SUMMARY_FILE = "ingest.json"
+MANIFEST_FILE = "manifest.json"
+Progress = Callable[[int, int], None]
+
+
+def version() -> str:
+    """The installed newsspan version."""
+    return importlib.metadata.version("newsspan")
+
+
+@contextlib.contextmanager
+def sample_articles() -> Iterator[Path]:
+    """The bundled sample corpus folder (package data), as a real path."""
+    resource = importlib.resources.files("newsspan.dataset.sample").joinpath("articles")
+    with importlib.resources.as_file(resource) as path:
+        yield path
+
+
+def ingest_to_folder(
+    paths: Sequence[Path], out: Path, *, options: IngestOptions, progress: Progress | None = None
+) -> IngestSummary:
+    """Ingest ``paths`` into ``out`` (documents, quarantine, summary); returns the summary."""
+    summary = IngestSummary()
+    (out / SUMMARY_FILE).unlink(missing_ok=True)
+    with (
+        TableWriter(out / DOCUMENTS.file_name, schema=DOCUMENTS) as documents,
+        TableWriter(out / QUARANTINE.file_name, schema=QUARANTINE) as quarantine,
+    ):
+        for batch in ingest_batches(paths, options=options, summary=summary, progress=progress):
+            documents.write(batch.documents)
+            quarantine.write(batch.quarantine)
+    if not summary.reconciles:  # a bug, not bad input: every input must be accounted for
+        raise AssertionError(f"ingest counts do not reconcile: {summary.as_dict()}")
+    write_json(summary.as_dict(), out / SUMMARY_FILE)
+    return summary
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    out: Path
+    ingest: IngestSummary
+    manifest: dict[str, Any]
+
+
+def build_corpus(
+    paths: Sequence[Path] | None,
+    out: Path,
+    *,
+    options: IngestOptions,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the corpus from ``paths`` (the bundled sample when None) into ``out``, atomically."""
+    with contextlib.ExitStack() as stack:
+        if not paths:
+            paths = [stack.enter_context(sample_articles())]
+            if options.language is None:
+                options = options.replace(language="en")  # the sample is English, as its README states
+        with staged_folder(out) as stage:
+            summary = ingest_to_folder(paths, stage, options=options, progress=progress)
+            if summary.documents == 0:
+                raise NewsspanError(
+                    f"no article was accepted from {len(paths)} input(s) ({summary.quarantined} quarantined: "
+                    f"{dict(summary.reasons)}); see the ingest summary above and fix the inputs"
+                )
+            manifest = _manifest(paths, stage, summary)
+            write_json(manifest, stage / MANIFEST_FILE)
+    return BuildResult(out, summary, manifest)
+
+
+def _manifest(paths: Sequence[Path], stage: Path, summary: IngestSummary) -> dict[str, Any]:
+    inputs = discover_inputs(paths)
+    outputs = sorted(p for p in stage.iterdir() if p.is_file())
+    files = {p.name: _sha256(p) for p in outputs}
+    fingerprint = hashlib.sha256("".join(f"{n}:{h}\n" for n, h in files.items()).encode()).hexdigest()
+    return {
+        "newsspan": version(),
+        "python": platform.python_version(),
+        "packages": {name: _package_version(name) for name in ("pyarrow",)},
+        "inputs": [{"name": f.name, "sha256": _sha256(f.path), "bytes": f.path.stat().st_size} for f in inputs.files],
+        "counts": summary.as_dict(),
+        "outputs": files,
+        "fingerprint": fingerprint,
+    }
+
+
+def _package_version(name: str) -> str | None:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

@@ -1,0 +1,256 @@
+"""The ``newsspan`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function and prints. Errors cross the edge
+once: a :class:`NewsspanError` becomes ``Error: ...`` and exit code 1; anything else is a bug
+and keeps its traceback.
+
+Exit codes: 0 success (bad articles are quarantined, not errors); 1 a :class:`NewsspanError`
+(unreadable input path, bad config, unwritable output); 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from newsspan.dataset.config import Settings, load_settings
+from newsspan.dataset.errors import NewsspanError
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """Turns NewsspanError into 'Error: ...' with exit code 1, once, at the edge."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsspanError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Group, context_settings=CONTEXT)
+@click.version_option(package_name="newsspan", prog_name="newsspan")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Project config file [default: ./newsspan.toml when it exists].",
+)
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars or summaries on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool) -> None:
+    """Turn raw news articles into an annotated, validated span corpus.
+
+    \b
+    Pipeline: ingest -> label (Label Studio) -> convert -> gold -> validate -> dataset.
+    Offsets are Python code points into documents.text, half-open [start, end).
+
+    \b
+    Example:
+      newsspan build                       # build the bundled sample into build/corpus
+      newsspan ingest articles/ --out build/t
+    """
+    level = logging.WARNING - 10 * verbose
+    logging.basicConfig(level=max(level, logging.DEBUG), format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"config_path": config_path, "quiet": quiet}
+
+
+def _settings(ctx: click.Context) -> Settings:
+    try:
+        return load_settings(ctx.obj["config_path"])
+    except NewsspanError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _stderr(ctx: click.Context) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=ctx.obj["quiet"], highlight=False)
+
+
+@contextmanager
+def _progress(ctx: click.Context, description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, shown only on a terminal and without --quiet."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = _stderr(ctx)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=ctx.obj["quiet"] or not console.is_terminal,
+        transient=True,
+    )
+    task = bar.add_task(description, total=None)
+    with bar:
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _ingest_options(settings: Settings, **flags: Any) -> Any:
+    try:
+        return settings.ingest.replace(**flags)
+    except NewsspanError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _print_summary(ctx: click.Context, title: str, summary: dict[str, Any], out: Path) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_row("inputs", str(summary["inputs"]))
+    table.add_row("documents", str(summary["documents"]))
+    table.add_row("quarantined", str(summary["quarantined"]))
+    for reason, count in summary["quarantine_reasons"].items():
+        table.add_row(f"  {reason}", str(count))
+    if summary["hidden_files_skipped"]:
+        table.add_row("hidden files skipped", str(summary["hidden_files_skipped"]))
+    table.add_row("written to", str(out))
+    _stderr(ctx).print(table)
+
+
+_language = click.option("--language", help="ISO 639-1 code for articles that do not state one (e.g. en).")
+_stance_target = click.option("--stance-target", help="Stance target for articles whose metadata names none.")
+_max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Largest article accepted, in bytes.")
+_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@_language
+@_stance_target
+@_max_bytes
+@_json
+@click.pass_context
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    out: Path,
+    language: str | None,
+    stance_target: str | None,
+    max_bytes: int | None,
+    as_json: bool,
+) -> None:
+    """Read raw articles (.txt files, .jsonl lines) into documents.parquet.
+
+    PATHS are files or folders (walked recursively, hidden entries skipped). Writes
+    OUT/documents.parquet, OUT/quarantine.parquet (every refused article with its reason)
+    and OUT/ingest.json (the summary; inputs = documents + quarantined).
+
+    \b
+    Example:
+      newsspan ingest ../shared/seeds --out build/t --language en
+    """
+    from newsspan.dataset.build import ingest_to_folder
+
+    options = _ingest_options(
+        _settings(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes
+    )
+    with _progress(ctx, "ingest") as progress:
+        summary = ingest_to_folder(list(paths), out, options=options, progress=progress).as_dict()
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        _print_summary(ctx, "ingest", summary, out)
+
+
+@cli.command(context_settings=CONTEXT)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Build folder, replaced atomically [default: build.out in newsspan.toml, else build/corpus].",
+)
+@_language
+@_stance_target
+@_json
+@click.pass_context
+def build(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    out: Path | None,
+    language: str | None,
+    stance_target: str | None,
+    as_json: bool,
+) -> None:
+    """Build the corpus: the bundled sample by default, or the articles in PATHS.
+
+    Runs every stage that exists (today: ingest) into a hidden staging folder and swaps it in
+    at the end, with a manifest.json of inputs, counts, versions and output fingerprints. An
+    interrupted build never leaves a complete-looking folder.
+
+    \b
+    Example:
+      newsspan build                         # the bundled sample -> build/corpus
+      newsspan build ../shared/seeds --out build/seeds --language en
+    """
+    from newsspan.dataset.build import build_corpus
+
+    settings = _settings(ctx)
+    options = _ingest_options(settings, language=language, stance_target=stance_target)
+    target = out or Path(settings.build.out)
+    with _progress(ctx, "build: ingest") as progress:
+        result = build_corpus(list(paths) or None, target, options=options, progress=progress)
+    if as_json:
+        click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
+    else:
+        _print_summary(ctx, "build", result.manifest["counts"], result.out)
+        _stderr(ctx).print(f"fingerprint {result.manifest['fingerprint'][:16]}")
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def schema(fmt: str) -> None:
+    """Print the layers, labels, relations, stance values and table columns.
+
+    This is the single source of truth that the Label Studio config, the validation suites,
+    the dataset features and the card are generated from.
+
+    \b
+    Example:
+      newsspan schema --format json | jq '.layers[].labels'
+    """
+    from newsspan.dataset.describe import describe_schema, render_schema_text
+
+    described = describe_schema()
+    click.echo(json.dumps(described, indent=2) if fmt == "json" else render_schema_text(described))
+
+
+@cli.command(context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder to create.")
+def sample(out: Path) -> None:
+    """Copy the bundled sample articles into OUT, to read them or to start from them.
+
+    \b
+    Example:
+      newsspan sample --out my-articles && newsspan ingest my-articles --out build/t
+    """
+    from newsspan.dataset.build import sample_articles
+
+    if out.exists():
+        raise NewsspanError(f"{out} already exists; choose a new folder for --out", path=out)
+    with sample_articles() as folder:
+        shutil.copytree(folder, out, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    click.echo(f"copied {sum(1 for p in out.iterdir() if p.is_file())} files to {out}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="newsspan", windows_expand_args=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

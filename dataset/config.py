@@ -1,0 +1,174 @@
+"""Options and the project config file, ``newsspan.toml``.
+
+Each stage's options are one frozen dataclass, validated on construction, whose defaults say why
+they are what they are. ``newsspan.toml`` (in the working directory, or given with ``--config``)
+overrides them key by key, one table per stage::
+
+    [ingest]
+    language = "en"
+    max_bytes = 2_000_000
+
+Unknown tables or keys are errors that list the allowed ones, so a typo never passes silently.
+Command-line options override the file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+from newsspan.dataset.errors import ConfigError
+
+__all__ = ["CONFIG_FILE_NAME", "BuildOptions", "IngestOptions", "Settings", "load_settings"]
+
+CONFIG_FILE_NAME = "newsspan.toml"
+
+
+class _Options:
+    """Mixin: construction from a TOML table with key and type checks."""
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any], *, where: str) -> Self:
+        assert dataclasses.is_dataclass(cls)
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
+            )
+        hints = typing.get_type_hints(cls)
+        for key, value in values.items():
+            if not _matches(value, hints[key]):
+                raise ConfigError(
+                    f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}"
+                )
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with the given options changed; ``None`` values are ignored (unset CLI flags)."""
+        assert dataclasses.is_dataclass(self)
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[misc]
+
+
+def _matches(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_matches(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is typing.Literal:
+        return value in typing.get_args(hint)
+    if origin is tuple:
+        (item, _ellipsis) = typing.get_args(hint)
+        return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def _type_name(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(arg) for arg in typing.get_args(hint))
+    if origin is typing.Literal:
+        return "one of " + ", ".join(repr(v) for v in typing.get_args(hint))
+    if origin is tuple:
+        return f"a list of {_type_name(typing.get_args(hint)[0])}"
+    return "null" if hint is type(None) else getattr(hint, "__name__", str(hint))
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions(_Options):
+    """Options of ``newsspan ingest`` (table ``[ingest]`` in ``newsspan.toml``)."""
+
+    # Largest article accepted, in bytes (a .txt file or one JSONL line). News articles are
+    # 2-30 kB; anything above 5 MB is a dump, a log or a binary, and would stall annotation.
+    max_bytes: int = 5_000_000
+    # What to do with bytes that are not UTF-8: "detect" asks charset-normalizer and records the
+    # codec it chose; a codec name ("cp1252", "koi8-r") forces it; "strict" quarantines them.
+    fallback_encoding: str = "detect"
+    # Corpus language (ISO 639-1) when the articles do not state it. Never guessed: null unless set.
+    language: str | None = None
+    # The stance target for documents whose metadata does not name one.
+    stance_target: str | None = None
+    # An article needs at least this many words outside boilerplate lines to be an article.
+    # Promos and widget text run to ~25 words per line; real articles run to hundreds.
+    min_body_words: int = 40
+    # Documents per Arrow batch: bounds memory on large corpora without hurting throughput.
+    batch_size: int = 1000
+
+    def __post_init__(self) -> None:
+        if self.max_bytes <= 0:
+            raise ConfigError(f"ingest.max_bytes must be positive, got {self.max_bytes}")
+        if self.min_body_words < 0:
+            raise ConfigError(f"ingest.min_body_words must be >= 0, got {self.min_body_words}")
+        if self.batch_size <= 0:
+            raise ConfigError(f"ingest.batch_size must be positive, got {self.batch_size}")
+        if self.fallback_encoding not in ("detect", "strict"):
+            import codecs
+
+            try:
+                codecs.lookup(self.fallback_encoding)
+            except LookupError:
+                raise ConfigError(
+                    f"ingest.fallback_encoding {self.fallback_encoding!r} is not a codec Python knows; "
+                    "use 'detect', 'strict' or a codec name such as 'cp1252'"
+                ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions(_Options):
+    """Options of ``newsspan build`` (table ``[build]`` in ``newsspan.toml``)."""
+
+    # Where the build folder goes. Not "build/" itself: setuptools writes there too.
+    out: str = "build/corpus"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """All options, one field per ``newsspan.toml`` table."""
+
+    ingest: IngestOptions = field(default_factory=IngestOptions)
+    build: BuildOptions = field(default_factory=BuildOptions)
+    path: str | None = None  # the file they were read from, for messages
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, where: str) -> Settings:
+        sections = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
+        unknown = sorted(set(data) - set(sections))
+        if unknown:
+            raise ConfigError(
+                f"{where}: unknown table(s) {', '.join(unknown)}; allowed: {', '.join(sorted(sections))}"
+            )
+        parsed: dict[str, Any] = {}
+        for name, value in data.items():
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: [{name}] must be a table of keys")
+            option_type = typing.get_type_hints(cls)[name]
+            parsed[name] = option_type.from_mapping(value, where=f"{where} [{name}]")
+        return cls(**parsed, path=where)
+
+
+def load_settings(path: Path | None = None, *, cwd: Path | None = None) -> Settings:
+    """Read ``path``, or ``newsspan.toml`` in ``cwd`` if it exists, over the defaults."""
+    if path is None:
+        candidate = (cwd or Path.cwd()) / CONFIG_FILE_NAME
+        if not candidate.is_file():
+            return Settings()
+        path = candidate
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist", path=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc}", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}", path=path) from None
+    return Settings.from_mapping(data, where=path.name)

@@ -1,0 +1,329 @@
+"""Raw articles → the ``documents`` table (and its quarantine).
+
+The pipeline is a list of small steps over Arrow tables, one batch at a time:
+
+``decode_articles`` → ``normalize_articles`` → ``extract_article_metadata`` →
+``reject_non_articles`` → ``DuplicateFilter``.
+
+Each step returns the rows it keeps and, where it can refuse rows, the quarantine rows for them.
+Nothing is cut from ``text``: boilerplate stays in the text and becomes a labeled layer later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from newsspan.dataset.boilerplate import classify_line, word_count
+from newsspan.dataset.config import IngestOptions
+from newsspan.dataset.dates import parse_iso
+from newsspan.dataset.metadata import extract_metadata
+from newsspan.dataset.normalize import DecodeRefusal, decode_bytes, looks_binary, normalize_text
+from newsspan.dataset.readers import RawArticle, discover_inputs, read_articles
+from newsspan.dataset.records import Rejection, rejections_table
+from newsspan.dataset.schema import DOCUMENTS
+
+__all__ = [
+    "DuplicateFilter",
+    "IngestSummary",
+    "decode_articles",
+    "extract_article_metadata",
+    "ingest_batches",
+    "normalize_articles",
+    "raw_table",
+    "reject_non_articles",
+]
+
+STAGE = "ingest"
+# JSONL fields that fill document columns directly; all other fields go to `extra`.
+METADATA_FIELDS = ("title", "dek", "outlet", "agency", "dateline", "published", "language", "stance_target")
+_RAW_SCHEMA = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("source_format", pa.string(), nullable=False),
+        pa.field("raw", pa.binary(), nullable=False),
+        pa.field("fields", pa.string()),
+    ]
+)
+Step = Callable[[pa.Table], tuple[pa.Table, list[Rejection]]]
+
+
+def raw_table(articles: Sequence[RawArticle]) -> pa.Table:
+    """The raw batch that the steps consume: source, format, raw bytes, JSONL fields as JSON."""
+    return pa.Table.from_pydict(
+        {
+            "source": [a.source for a in articles],
+            "source_format": [a.source_format for a in articles],
+            "raw": [a.raw for a in articles],
+            "fields": [json.dumps(a.fields, ensure_ascii=False) if a.fields else None for a in articles],
+        },
+        schema=_RAW_SCHEMA,
+    )
+
+
+def _rows(table: pa.Table) -> list[dict[str, Any]]:
+    return table.to_pylist()  # type: ignore[no-any-return]
+
+
+def _table(rows: list[dict[str, Any]]) -> pa.Table:
+    return pa.Table.from_pylist(rows) if rows else pa.table({})
+
+
+def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table, list[Rejection]]:
+    """Decode raw bytes and derive ids; refuse empty, binary and undecodable articles.
+
+    ``doc_id`` is the first 16 hex digits of the raw bytes' sha256, so it never changes when
+    normalization does.
+    """
+    kept: list[dict[str, Any]] = []
+    rejected: list[Rejection] = []
+    for row in _rows(raw):
+        data: bytes = row.pop("raw")
+        digest = hashlib.sha256(data).hexdigest()
+        doc_id = digest[:16]
+        source = row["source"]
+        refusal: DecodeRefusal | None = None
+        if not data.strip():
+            refusal = DecodeRefusal("empty", f"{source}: the file has no text (0 non-blank bytes); remove it")
+        elif looks_binary(data):
+            refusal = DecodeRefusal(
+                "binary",
+                f"{source}: binary content (NUL or control bytes near byte {_first_control(data)}); "
+                "only plain-text articles are read: convert it to UTF-8 text or remove it",
+            )
+        else:
+            decoded = decode_bytes(data, fallback=fallback_encoding)
+            if isinstance(decoded, DecodeRefusal):
+                refusal = DecodeRefusal(decoded.reason, f"{source}: {decoded.detail}")
+            else:
+                kept.append({**row, "doc_id": doc_id, "raw_sha256": digest, **_decoded(decoded)})
+        if refusal is not None:
+            rejected.append(Rejection(source, doc_id, STAGE, refusal.reason, refusal.detail))
+    return _table(kept), rejected
+
+
+def _decoded(decoded: Any) -> dict[str, str]:
+    return {"text": decoded.text, "encoding": decoded.encoding}
+
+
+def _first_control(data: bytes) -> int:
+    return next((i for i, b in enumerate(data) if b < 0x09 or 0x0D < b < 0x20), 0)
+
+
+def normalize_articles(table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
+    """Normalize ``text`` (see :func:`normalize_text`); refuse articles left empty."""
+    kept: list[dict[str, Any]] = []
+    rejected: list[Rejection] = []
+    for row in _rows(table):
+        row["text"] = normalize_text(row["text"])
+        if row["text"]:
+            kept.append(row)
+        else:
+            detail = f"{row['source']}: only whitespace and control characters; remove it"
+            rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "empty", detail))
+    return _table(kept), rejected
+
+
+def extract_article_metadata(
+    table: pa.Table, *, language: str | None = None, stance_target: str | None = None
+) -> pa.Table:
+    """Add the metadata columns: read from the text, overridden by JSONL metadata fields.
+
+    A JSONL field replaces the text's value; the text's span is kept only when both agree.
+    ``language`` and ``stance_target`` fill documents that do not state their own.
+    """
+    rows = _rows(table)
+    for row in rows:
+        fields: dict[str, Any] = json.loads(row.pop("fields") or "{}")
+        found = extract_metadata(row["text"])
+        values: dict[str, Any] = {
+            name: getattr(found, name).value if getattr(found, name) else None
+            for name in ("title", "dek", "outlet", "agency", "dateline")
+        }
+        values["published"] = found.published.iso if found.published else None
+        values["published_at"] = found.published.utc if found.published else None
+        values["language"], values["stance_target"] = language, stance_target
+        spans = found.spans()
+        given = {name: fields.pop(name) for name in METADATA_FIELDS if fields.get(name) is not None}
+        _apply_given(values, given, fields)
+        row.update(values)
+        row["meta_spans"] = [
+            {"field": name, "start": start, "end": end}
+            for name, start, end in spans
+            if name not in given or given[name] == row["text"][start:end]
+        ]
+        row["extra"] = json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None
+    return _table(rows)
+
+
+def _apply_given(values: dict[str, Any], given: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Put JSONL metadata into ``values``; a value of the wrong shape stays in ``extra``."""
+    for name, value in given.items():
+        if not isinstance(value, str):
+            extra[name] = value
+        elif name == "published":
+            parsed = parse_iso(value)
+            if parsed is None:
+                extra[name] = value  # kept, not guessed: the card reports unparsed dates
+            else:
+                values["published"], values["published_at"] = parsed
+        else:
+            values[name] = value
+
+
+def reject_non_articles(table: pa.Table, *, min_body_words: int) -> tuple[pa.Table, list[Rejection]]:
+    """Refuse texts with fewer than ``min_body_words`` words outside boilerplate lines."""
+    kept: list[dict[str, Any]] = []
+    rejected: list[Rejection] = []
+    for row in _rows(table):
+        body = boiler = 0
+        rules: Counter[str] = Counter()
+        for line in row["text"].split("\n"):
+            rule = classify_line(line)
+            if rule is None:
+                body += word_count(line)
+            else:
+                boiler += word_count(line)
+                rules[rule.name] += 1
+        if body >= min_body_words:
+            kept.append(row)
+            continue
+        reason = "only_boilerplate" if boiler >= body and rules else "too_short"
+        fired = ", ".join(f"{name} x{count}" for name, count in sorted(rules.items())) or "none"
+        detail = (
+            f"{row['source']}: {body} words outside boilerplate lines, minimum is {min_body_words} "
+            f"(boilerplate rules fired: {fired}); if this is a real article, lower "
+            "ingest.min_body_words in newsspan.toml"
+        )
+        rejected.append(Rejection(row["source"], row["doc_id"], STAGE, reason, detail))
+    return _table(kept), rejected
+
+
+@dataclass
+class DuplicateFilter:
+    """Refuse an article whose normalized text equals an earlier one's (first one wins)."""
+
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # text sha256 -> (doc_id, source)
+
+    def __call__(self, table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
+        kept: list[dict[str, Any]] = []
+        rejected: list[Rejection] = []
+        for row in _rows(table):
+            key = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
+            first = self.seen.setdefault(key, (row["doc_id"], row["source"]))
+            if first == (row["doc_id"], row["source"]):
+                kept.append(row)
+                continue
+            detail = (
+                f"{row['source']}: same normalized text as document {first[0]} ({first[1]}); "
+                "the first copy is kept: remove this one from the input"
+            )
+            rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "duplicate", detail))
+        return _table(kept), rejected
+
+
+@dataclass
+class IngestSummary:
+    """What ingest read and what became of it. ``inputs == documents + quarantined`` always."""
+
+    inputs: int = 0
+    documents: int = 0
+    quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    encodings: Counter[str] = field(default_factory=Counter)
+    hidden_skipped: int = 0
+
+    @property
+    def reconciles(self) -> bool:
+        return self.inputs == self.documents + self.quarantined
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "inputs": self.inputs,
+            "documents": self.documents,
+            "quarantined": self.quarantined,
+            "quarantine_reasons": dict(sorted(self.reasons.items())),
+            "encodings": dict(sorted(self.encodings.items())),
+            "hidden_files_skipped": self.hidden_skipped,
+            "reconciles": self.reconciles,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class IngestBatch:
+    documents: pa.Table
+    quarantine: pa.Table
+    inputs: int
+
+
+def ingest_batches(
+    paths: Sequence[Path],
+    *,
+    options: IngestOptions,
+    summary: IngestSummary,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[IngestBatch]:
+    """Read ``paths`` and yield documents and quarantine rows batch by batch, updating ``summary``.
+
+    ``progress(files_done, files_total)`` is called before the first file and after each one.
+    """
+    inputs = discover_inputs(paths)
+    summary.hidden_skipped += inputs.hidden_skipped
+    duplicates = DuplicateFilter()
+    pending: list[RawArticle | Rejection] = []
+    for done, input_file in enumerate(inputs.files):
+        if progress is not None:
+            progress(done, len(inputs.files))
+        for item in read_articles([input_file], max_bytes=options.max_bytes):
+            pending.append(item)
+            if len(pending) >= options.batch_size:
+                yield _run_batch(pending, options, duplicates, summary)
+                pending = []
+    if pending:
+        yield _run_batch(pending, options, duplicates, summary)
+    if progress is not None:
+        progress(len(inputs.files), len(inputs.files))
+
+
+def _run_batch(
+    items: list[RawArticle | Rejection],
+    options: IngestOptions,
+    duplicates: DuplicateFilter,
+    summary: IngestSummary,
+) -> IngestBatch:
+    table = raw_table([item for item in items if isinstance(item, RawArticle)])
+    rejected = [item for item in items if isinstance(item, Rejection)]
+    for step in _steps(options, duplicates):
+        if table.num_rows == 0:
+            break
+        table, refused = step(table)
+        rejected.extend(refused)
+    documents = pa.Table.from_pylist(_rows(table), schema=DOCUMENTS.arrow_schema)
+    summary.inputs += len(items)
+    summary.documents += documents.num_rows
+    summary.quarantined += len(rejected)
+    summary.reasons.update(r.reason for r in rejected)
+    summary.encodings.update(documents.column("encoding").to_pylist())
+    return IngestBatch(documents, rejections_table(rejected), len(items))
+
+
+def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
+    def metadata(table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
+        return extract_article_metadata(
+            table, language=options.language, stance_target=options.stance_target
+        ), []
+
+    return [
+        lambda table: decode_articles(table, fallback_encoding=options.fallback_encoding),
+        normalize_articles,
+        metadata,
+        lambda table: reject_non_articles(table, min_body_words=options.min_body_words),
+        duplicates,
+    ]

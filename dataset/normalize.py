@@ -1,0 +1,128 @@
+"""Decoding raw bytes and normalizing article text: minimal, documented, deterministic.
+
+``normalize_text`` applies, in this order:
+
+1. CRLF and lone CR become LF.
+2. Control characters are removed: C0 controls other than tab and LF, DEL, and C1 controls.
+3. Unicode NFC (composed forms), so ``e`` + U+0301 and ``é`` are one code point everywhere.
+4. Trailing whitespace is trimmed at the end of every line and at the end of the text.
+
+Nothing else changes: curly quotes, dashes, non-breaking spaces inside lines, leading
+whitespace and blank lines are kept, because quotes and layout carry meaning. The function is
+idempotent. Offsets of every later stage count code points of its output.
+
+``decode_bytes`` accepts UTF-8 (with or without BOM) and UTF-16 with a BOM. Other bytes go to the
+configured fallback and the decision is recorded in the ``encoding`` column; bytes that are
+neither are refused with a :class:`DecodeRefusal` naming the first bad byte offset.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = ["DecodeRefusal", "Decoded", "decode_bytes", "looks_binary", "normalize_text"]
+
+_NEWLINES = re.compile(r"\r\n?")
+# C0 except \t (09) and \n (0A), DEL, C1. \r is gone by the time this runs.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)")
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` normalized as the module docstring describes (idempotent)."""
+    text = _NEWLINES.sub("\n", text)
+    text = _CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = _TRAILING.sub("", text)
+    return text.rstrip()
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeRefusal:
+    """Why bytes could not be decoded; ``reason`` is a quarantine reason code."""
+
+    reason: str
+    detail: str
+
+
+_BINARY_SAMPLE = 8192
+_BINARY_CONTROL_SHARE = 0.10  # text has almost no C0 bytes besides \t \n \r \f; binaries have many
+
+
+def looks_binary(raw: bytes) -> bool:
+    """True when ``raw`` is not text: NUL bytes (outside UTF-16) or many control bytes."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    sample = raw[:_BINARY_SAMPLE]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    return bool(sample) and controls / len(sample) > _BINARY_CONTROL_SHARE
+
+
+def decode_bytes(raw: bytes, *, fallback: str = "detect") -> Decoded | DecodeRefusal:
+    """Decode an article's bytes; see the module docstring for the policy.
+
+    ``fallback`` is ``"detect"`` (charset-normalizer picks a codec), ``"strict"`` (refuse
+    anything that is not UTF-8/UTF-16) or a codec name to force.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    try:
+        return Decoded(raw.decode(encoding), encoding)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if encoding != "utf-8" or _has_utf8_multibyte(raw[:first_bad]):
+        return DecodeRefusal(
+            "undecodable",
+            f"invalid {encoding} at byte {first_bad} (0x{raw[first_bad]:02x}) in a file that is "
+            f"otherwise {encoding}: the file is corrupt or mixes encodings; re-save it as UTF-8",
+        )
+    return _decode_fallback(raw, fallback=fallback, first_bad=first_bad)
+
+
+def _has_utf8_multibyte(prefix: bytes) -> bool:
+    """True when ``prefix`` (valid UTF-8) contains any multi-byte sequence."""
+    return any(b >= 0x80 for b in prefix)
+
+
+def _decode_fallback(raw: bytes, *, fallback: str, first_bad: int) -> Decoded | DecodeRefusal:
+    where = f"not UTF-8 (first bad byte at {first_bad}, 0x{raw[first_bad]:02x})"
+    if fallback == "strict":
+        return DecodeRefusal(
+            "undecodable",
+            f"{where} and ingest.fallback_encoding is 'strict'; re-save it as UTF-8 or set "
+            "ingest.fallback_encoding to 'detect' or a codec name",
+        )
+    if fallback == "detect":
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is None or best.encoding is None:
+            return DecodeRefusal(
+                "undecodable",
+                f"{where} and no known encoding decodes it; re-save it as UTF-8 or set "
+                "ingest.fallback_encoding to the right codec",
+            )
+        fallback = best.encoding
+    try:
+        return Decoded(raw.decode(fallback), codecs.lookup(fallback).name)
+    except UnicodeDecodeError as exc:
+        return DecodeRefusal(
+            "undecodable",
+            f"{where}, and {fallback} fails at byte {exc.start} too; re-save it as UTF-8 or set "
+            "ingest.fallback_encoding to the right codec",
+        )

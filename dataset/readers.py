@@ -1,0 +1,193 @@
+"""Reading raw articles from disk: the I/O edge of ingest.
+
+A folder is walked recursively in sorted order (so ids and duplicate decisions are the same on
+every run); hidden files and folders (names starting with '.') are skipped and counted. Each
+``.txt`` file is one article; each non-blank line of a ``.jsonl`` file is one article, a JSON
+object with a ``text`` string and optional metadata fields. Anything that is not an article
+becomes a :class:`Rejection`; nothing is skipped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.records import Rejection
+
+__all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "read_articles"]
+
+SUFFIXES: dict[str, Literal["txt", "jsonl"]] = {".txt": "txt", ".jsonl": "jsonl"}
+_STAGE = "ingest"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    path: Path
+    name: str  # how it is shown and stored: relative to the input folder's parent
+
+
+@dataclass(frozen=True, slots=True)
+class RawArticle:
+    """One article as read: its raw bytes and, for JSONL, the other fields of its object."""
+
+    source: str
+    source_format: Literal["txt", "jsonl"]
+    raw: bytes
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    files: list[InputFile]
+    hidden_skipped: int
+    total_bytes: int
+
+
+def discover_inputs(paths: Sequence[Path]) -> Inputs:
+    """The files to read under ``paths``; raises :class:`InputError` for a path that is unusable."""
+    files: list[InputFile] = []
+    hidden = 0
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"input {path} does not exist; pass article files or folders", path=path)
+        if path.is_file():
+            files.append(InputFile(path, path.name))
+            continue
+        if not path.is_dir():
+            raise InputError(f"input {path} is neither a file nor a folder", path=path)
+        root = path.resolve().parent
+        try:
+            found = sorted(path.resolve().rglob("*"))
+        except OSError as exc:
+            raise InputError(f"input folder {path} cannot be read: {exc}", path=path) from None
+        for candidate in found:
+            relative = candidate.relative_to(root)
+            if any(part.startswith(".") for part in relative.parts[1:]):
+                hidden += candidate.is_file()
+                continue
+            if candidate.is_file():
+                files.append(InputFile(candidate, relative.as_posix()))
+    total = sum(_size(f.path) for f in files)
+    return Inputs(files, hidden, total)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def read_articles(files: Sequence[InputFile], *, max_bytes: int) -> Iterator[RawArticle | Rejection]:
+    """Yield every article (or the rejection that stands for it) of ``files``, in order."""
+    for input_file in files:
+        suffix = input_file.path.suffix.lower()
+        kind = SUFFIXES.get(suffix)
+        if kind is None:
+            yield _reject(
+                input_file.name,
+                "unsupported_extension",
+                f"{input_file.name}: '{suffix or '(none)'}' files are not read; articles must be "
+                ".txt (one article per file) or .jsonl (one JSON object with a 'text' field per line)",
+            )
+        elif kind == "txt":
+            yield _read_txt(input_file, max_bytes=max_bytes)
+        else:
+            yield from _read_jsonl(input_file, max_bytes=max_bytes)
+
+
+def _reject(source: str, reason: str, detail: str) -> Rejection:
+    return Rejection(source=source, doc_id=None, stage=_STAGE, reason=reason, detail=detail)
+
+
+def _read_txt(input_file: InputFile, *, max_bytes: int) -> RawArticle | Rejection:
+    try:
+        size = input_file.path.stat().st_size
+        if size > max_bytes:
+            return _reject(
+                input_file.name,
+                "too_large",
+                f"{input_file.name}: {size} bytes is above ingest.max_bytes ({max_bytes}); split it "
+                "into articles or raise the limit in newsspan.toml",
+            )
+        raw = input_file.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
+    return RawArticle(input_file.name, "txt", raw)
+
+
+def _read_jsonl(input_file: InputFile, *, max_bytes: int) -> Iterator[RawArticle | Rejection]:
+    try:
+        handle = input_file.path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
+    with handle:
+        for number, line, too_long in _lines(handle, limit=max_bytes):
+            source = f"{input_file.name}:{number}"
+            if too_long:
+                yield _reject(
+                    source,
+                    "too_large",
+                    f"{source}: line is above ingest.max_bytes ({max_bytes} bytes); raise the limit "
+                    "in newsspan.toml if it really is one article",
+                )
+            elif line.strip():
+                yield _parse_jsonl_line(source, line)
+
+
+def _lines(handle: BinaryIO, *, limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(1-based number, bytes, too_long) per line, never holding more than ``limit`` bytes."""
+    number = 0
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = handle.readline(1 << 20)
+            yield number, b"", True
+        else:
+            yield number, line, False
+
+
+def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
+    try:
+        obj = json.loads(line)
+    except UnicodeDecodeError as exc:
+        return _reject(source, "undecodable", f"{source}: not UTF-8 at byte {exc.start}; re-save the file as UTF-8")
+    except json.JSONDecodeError as exc:
+        return _reject(
+            source,
+            "invalid_json",
+            f"{source}: not valid JSON ({exc.msg} at column {exc.colno}); each line must be one JSON object",
+        )
+    if not isinstance(obj, dict):
+        return _reject(source, "invalid_json", f"{source}: a JSON {type(obj).__name__}, not an object with 'text'")
+    text = obj.pop("text", None)
+    if not isinstance(text, str):
+        found = "no 'text' field" if text is None else f"'text' is a JSON {type(text).__name__}"
+        keys = ", ".join(sorted(obj)) or "none"
+        return _reject(
+            source,
+            "missing_text",
+            f"{source}: {found} (fields: {keys}); each line needs the article as a 'text' string",
+        )
+    surrogate = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
+    if surrogate is not None:
+        return _reject(
+            source,
+            "undecodable",
+            f"{source}: 'text' has a lone surrogate \\u{ord(text[surrogate]):04x} at code point {surrogate}; "
+            "the producer escaped a non-BMP character wrongly: re-export it as UTF-8",
+        )
+    return RawArticle(source, "jsonl", text.encode("utf-8"), obj)
+
+
+def jsonl_fields_text(fields: dict[str, Any]) -> str | None:
+    """The JSONL fields that are not metadata columns, as a stable JSON object (or None)."""
+    return json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None

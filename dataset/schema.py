@@ -1,0 +1,378 @@
+"""The single source of truth for newsspan's layers, labels and tables.
+
+Everything that names a label or a column is generated from this module: the Label Studio
+labeling config, the Great Expectations value sets, the Hugging Face ``Features`` (with
+``ClassLabel`` names) and the dataset card's label tables. A test proves each of them agrees
+with what is declared here. Change a label here and nowhere else.
+
+Offsets everywhere are Python code points (``str`` indices) into ``documents.text``, half-open
+``[start, end)``: ``documents.text[start:end] == spans.text``. Other tools count UTF-8 bytes or
+UTF-16 code units; newsspan converts at its edges and never stores those.
+
+Design choices, each deliberate:
+
+* **Labels are unique across layers.** A Label Studio result is mapped to its layer by label value,
+  so exports of projects whose config was written by hand still convert. The module refuses to
+  import if two layers share a label.
+* **Quotes are a layer of three labels** (``QUOTE``, ``SPEAKER``, ``CUE``) linked by relations
+  (``said_by``: QUOTE → SPEAKER, ``cued_by``: QUOTE → CUE) rather than one span with attributes:
+  the speaker mention and the cue are text in the article and need their own offsets.
+* **Boilerplate is a labeled layer, not deleted text.** Annotators see the whole article, and
+  boilerplate classifiers train on the same offsets.
+* **Stance has two scopes**: ``document`` (the article toward its ``stance_target``) and ``quote``
+  (one QUOTE region toward the same target). The target is per document, not per label set.
+* **Spans are stored long** (one row per region, any layer), with ``origin`` telling human
+  annotations, model predictions and the adjudicated gold layer apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+import pyarrow as pa
+
+__all__ = [
+    "ANNOTATIONS",
+    "DOCUMENTS",
+    "LAYERS",
+    "ORIGINS",
+    "QUARANTINE",
+    "RELATIONS",
+    "RELATION_TYPES",
+    "SPANS",
+    "STANCE",
+    "STANCE_SCOPES",
+    "STANCE_VALUES",
+    "TABLES",
+    "Column",
+    "Label",
+    "Layer",
+    "LayerName",
+    "Origin",
+    "RelationType",
+    "StanceScope",
+    "StanceValue",
+    "Table",
+    "all_labels",
+    "layer_of",
+]
+
+LayerName = Literal["entity", "quote", "boilerplate"]
+Origin = Literal["human", "prediction", "gold"]
+StanceScope = Literal["document", "quote"]
+StanceValue = Literal["FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR"]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """One span label: its name (unique across all layers) and the guideline it stands for."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A family of span labels annotated together (one Label Studio ``Labels`` control)."""
+
+    name: LayerName
+    description: str
+    labels: tuple[Label, ...]
+
+    @property
+    def label_names(self) -> tuple[str, ...]:
+        return tuple(label.name for label in self.labels)
+
+
+@dataclass(frozen=True, slots=True)
+class RelationType:
+    """A directed link between two regions of the same annotation, by label."""
+
+    name: str
+    from_label: str
+    to_label: str
+    description: str
+
+
+LAYERS: Final[tuple[Layer, ...]] = (
+    Layer(
+        name="entity",
+        description="Named entities mentioned in the article, following OntoNotes categories.",
+        labels=(
+            Label("PERSON", "A named person, with titles excluded: 'Kim Jong Un', not 'leader Kim Jong Un'."),
+            Label("ORG", "An organisation: ministries, agencies, companies, monitoring groups, outlets."),
+            Label("GPE", "A geopolitical entity with a government: countries, cities, states."),
+            Label("LOC", "A location without a government: seas, straits, regions, mountains."),
+            Label("NORP", "A nationality, religious or political group used as a modifier: 'Russian'."),
+            Label("DATE", "An absolute or relative date or period: 'June 2', 'last week', 'in April'."),
+            Label("LAW", "A named treaty, law, charter or resolution: 'UN Charter', 'Article 51'."),
+            Label("EVENT", "A named event: summits, wars, elections."),
+            Label("MISC", "Any other named thing worth tagging that fits no label above."),
+        ),
+    ),
+    Layer(
+        name="quote",
+        description="Direct quotations with who said them and the word that introduces them.",
+        labels=(
+            Label("QUOTE", "The quoted words, inside the quotation marks, marks excluded."),
+            Label("SPEAKER", "The mention of who is quoted (a name, 'the ministry', or a pronoun)."),
+            Label("CUE", "The verb or phrase that attributes the quote: 'said', 'according to'."),
+        ),
+    ),
+    Layer(
+        name="boilerplate",
+        description="Text that is not part of the article itself; kept in the text, labeled here.",
+        labels=(
+            Label("PROMO", "Newsletter, channel, app or subscription promotion."),
+            Label("RELATED", "Related-article lists and teasers, including other stories' full text."),
+            Label("NAVIGATION", "Navigation and widget text: 'Comments', 'Hashtags', 'Share'."),
+            Label("CAPTION", "A photo or video caption, with its credit."),
+            Label("CREDIT", "An agency or author credit line: '(RT.com)', 'REUTERS'."),
+            Label("METADATA", "Outlet, timestamp and date lines printed around the article."),
+        ),
+    ),
+)
+
+RELATION_TYPES: Final[tuple[RelationType, ...]] = (
+    RelationType("said_by", "QUOTE", "SPEAKER", "The quote is attributed to this speaker mention."),
+    RelationType("cued_by", "QUOTE", "CUE", "The quote is introduced by this cue."),
+)
+
+STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
+STANCE_SCOPES: Final[tuple[StanceScope, ...]] = ("document", "quote")
+ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "gold")
+STANCE_QUOTE_LABEL: Final = "QUOTE"  # a quote-scope stance is attached to a region with this label
+
+
+def all_labels() -> tuple[str, ...]:
+    """Every span label of every layer, in declaration order."""
+    return tuple(name for layer in LAYERS for name in layer.label_names)
+
+
+def layer_of(label: str) -> LayerName:
+    """The layer a label belongs to; raises ``KeyError`` listing the known labels otherwise."""
+    for layer in LAYERS:
+        if label in layer.label_names:
+            return layer.name
+    raise KeyError(f"unknown label {label!r}; known labels: {', '.join(all_labels())}")
+
+
+def _check_unique_labels() -> None:
+    names = all_labels()
+    duplicates = sorted({name for name in names if names.count(name) > 1})
+    if duplicates:
+        raise RuntimeError(f"labels must be unique across layers; repeated: {', '.join(duplicates)}")
+    for relation in RELATION_TYPES:
+        for end in (relation.from_label, relation.to_label):
+            if end not in names:
+                raise RuntimeError(f"relation {relation.name!r} names unknown label {end!r}")
+
+
+_check_unique_labels()
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its Arrow type, whether it may be null, and what it means."""
+
+    name: str
+    type: pa.DataType
+    nullable: bool
+    description: str
+
+    @property
+    def field(self) -> pa.Field:
+        return pa.field(self.name, self.type, nullable=self.nullable)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table of the corpus: its file name stem, its columns and its key."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def arrow_schema(self) -> pa.Schema:
+        return pa.schema([column.field for column in self.columns])
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.parquet"
+
+
+_OFFSET = pa.int32()  # code points; 2**31 is far beyond any article
+_TIMESTAMP = pa.timestamp("ms", tz="UTC")  # [s] does not round-trip through Parquet (notes/hf-datasets.md)
+
+META_SPAN = pa.struct(
+    [
+        pa.field("field", pa.string(), nullable=False),
+        pa.field("start", _OFFSET, nullable=False),
+        pa.field("end", _OFFSET, nullable=False),
+    ]
+)
+
+
+def _annotation_columns() -> tuple[Column, ...]:
+    """Columns shared by every table that holds annotation content."""
+    return (
+        Column("doc_id", pa.string(), False, "The document the row annotates."),
+        Column(
+            "annotation_id",
+            pa.string(),
+            False,
+            "The annotation (or prediction, or gold layer) the row belongs to.",
+        ),
+        Column("annotator", pa.string(), True, "Who made it: a user e-mail, a model version, or 'gold'."),
+        Column("origin", pa.string(), False, f"One of {', '.join(ORIGINS)}."),
+    )
+
+
+DOCUMENTS: Final = Table(
+    name="documents",
+    description="One row per article: normalized text, metadata with the spans it came from, ids.",
+    key=("doc_id",),
+    columns=(
+        Column(
+            "doc_id",
+            pa.string(),
+            False,
+            "Stable id: the first 16 hex digits of raw_sha256. Derived from the raw content, so it "
+            "survives re-runs and changes to normalization.",
+        ),
+        Column(
+            "source",
+            pa.string(),
+            False,
+            "Where the article came from: a path relative to the input folder's parent, or "
+            "'file.jsonl:LINE' (1-based) for JSON Lines.",
+        ),
+        Column("source_format", pa.string(), False, "'txt' or 'jsonl'."),
+        Column(
+            "raw_sha256",
+            pa.string(),
+            False,
+            "sha256 of the raw bytes: the .txt file, or the JSONL `text` value encoded as UTF-8.",
+        ),
+        Column(
+            "encoding",
+            pa.string(),
+            False,
+            "How the bytes were decoded: 'utf-8', 'utf-8-sig' (BOM), 'utf-16', or a detected "
+            "legacy codec (recorded, never silent).",
+        ),
+        Column(
+            "text",
+            pa.string(),
+            False,
+            "The normalized article, boilerplate included. All offsets point into it.",
+        ),
+        Column("title", pa.string(), True, "The headline as written; null when the article has none."),
+        Column("dek", pa.string(), True, "The standfirst under the headline; null when absent."),
+        Column("outlet", pa.string(), True, "The publishing outlet as written (outlet line or metadata)."),
+        Column("agency", pa.string(), True, "The wire agency credited for the copy, as written."),
+        Column("dateline", pa.string(), True, "The place of the dateline as written, e.g. 'SEOUL'."),
+        Column(
+            "published",
+            pa.string(),
+            True,
+            "ISO 8601 at the source's precision: '2025-06-02' or '2025-06-02T16:15+10:00'.",
+        ),
+        Column(
+            "published_at",
+            _TIMESTAMP,
+            True,
+            "The same instant in UTC; null unless the source gives a time and a zone.",
+        ),
+        Column("language", pa.string(), True, "ISO 639-1 code when stated by metadata or the user."),
+        Column("stance_target", pa.string(), True, "The target that stance is annotated toward."),
+        Column(
+            "meta_spans",
+            pa.list_(META_SPAN),
+            False,
+            "For each metadata field read from the text, the [start, end) it came from.",
+        ),
+        Column("extra", pa.string(), True, "Other JSONL fields, as a JSON object; null for .txt input."),
+    ),
+)
+
+SPANS: Final = Table(
+    name="spans",
+    description="One row per labeled region, any layer, any origin (long format).",
+    key=("annotation_id", "region_id"),
+    columns=(
+        *_annotation_columns(),
+        Column("region_id", pa.string(), False, "The region's id inside its annotation."),
+        Column("layer", pa.string(), False, f"One of {', '.join(layer.name for layer in LAYERS)}."),
+        Column("label", pa.string(), False, "A label of that layer."),
+        Column("start", _OFFSET, False, "First code point of the span in documents.text."),
+        Column("end", _OFFSET, False, "One past the last code point (half-open)."),
+        Column("text", pa.string(), False, "documents.text[start:end], recomputed, never trusted."),
+    ),
+)
+
+RELATIONS: Final = Table(
+    name="relations",
+    description="Directed links between regions of one annotation (quote attribution).",
+    key=("annotation_id", "from_region_id", "to_region_id", "relation"),
+    columns=(
+        *_annotation_columns(),
+        Column("relation", pa.string(), False, f"One of {', '.join(r.name for r in RELATION_TYPES)}."),
+        Column("from_region_id", pa.string(), False, "The QUOTE region."),
+        Column("to_region_id", pa.string(), False, "The SPEAKER or CUE region."),
+    ),
+)
+
+STANCE: Final = Table(
+    name="stance",
+    description="Stance toward the document's target, for the whole document or one quote.",
+    key=("annotation_id", "scope", "region_id"),
+    columns=(
+        *_annotation_columns(),
+        Column("scope", pa.string(), False, f"One of {', '.join(STANCE_SCOPES)}."),
+        Column("region_id", pa.string(), True, "The QUOTE region for scope 'quote'; null for 'document'."),
+        Column("target", pa.string(), True, "The stance target of the document."),
+        Column("value", pa.string(), False, f"One of {', '.join(STANCE_VALUES)}."),
+    ),
+)
+
+ANNOTATIONS: Final = Table(
+    name="annotations",
+    description="One row per annotation or prediction, with who made it, when and how long it took.",
+    key=("annotation_id",),
+    columns=(
+        *_annotation_columns(),
+        Column("task_id", pa.int64(), True, "The Label Studio task id."),
+        Column("created_at", _TIMESTAMP, True, "When the annotation was created (UTC)."),
+        Column("updated_at", _TIMESTAMP, True, "When it was last updated (UTC)."),
+        Column("lead_time", pa.float64(), True, "Seconds the annotator spent, as Label Studio reports."),
+        Column("cancelled", pa.bool_(), False, "True for a skipped task (Label Studio 'was_cancelled')."),
+        Column("ground_truth", pa.bool_(), False, "Label Studio's ground-truth flag (a reviewer's pick)."),
+    ),
+)
+
+QUARANTINE: Final = Table(
+    name="quarantine",
+    description="Every input row a stage could not accept, with the reason and the way out.",
+    key=(),
+    columns=(
+        Column("source", pa.string(), False, "The input: file, 'file.jsonl:LINE', or export task."),
+        Column("doc_id", pa.string(), True, "The document, when one could be identified."),
+        Column("stage", pa.string(), False, "The stage that refused it: 'ingest', 'convert', ..."),
+        Column("reason", pa.string(), False, "A short, stable reason code, e.g. 'duplicate'."),
+        Column("detail", pa.string(), False, "What exactly is wrong, where, and how to fix it."),
+    ),
+)
+
+TABLES: Final[tuple[Table, ...]] = (DOCUMENTS, SPANS, RELATIONS, STANCE, ANNOTATIONS, QUARANTINE)
