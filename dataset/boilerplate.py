@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["BoilerplateRule", "RULES", "classify_line", "find_credit", "word_count"]
+__all__ = ["RULES", "BoilerplateRule", "classify_line", "find_credit", "word_count"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 

@@ -26,7 +26,7 @@ from typing import Any
 from newsspan.dataset.config import IngestOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
-from newsspan.dataset.io import TableWriter, staged_folder, write_json
+from newsspan.dataset.io import TableWriter, ensure_folder, staged_folder, write_json
 from newsspan.dataset.readers import discover_inputs
 from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
 
@@ -55,6 +55,7 @@ def ingest_to_folder(
 ) -> IngestSummary:
     """Ingest ``paths`` into ``out`` (documents, quarantine, summary); returns the summary."""
     summary = IngestSummary()
+    ensure_folder(out)
     (out / SUMMARY_FILE).unlink(missing_ok=True)
     with (
         TableWriter(out / DOCUMENTS.file_name, schema=DOCUMENTS) as documents,

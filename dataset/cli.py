@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -156,9 +155,7 @@ def ingest(
     """
     from newsspan.dataset.build import ingest_to_folder
 
-    options = _ingest_options(
-        _settings(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes
-    )
+    options = _ingest_options(_settings(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes)
     with _progress(ctx, "ingest") as progress:
         summary = ingest_to_folder(list(paths), out, options=options, progress=progress).as_dict()
     if as_json:
@@ -253,4 +250,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -34,43 +34,33 @@ class _Options:
 
     @classmethod
     def from_mapping(cls, values: dict[str, Any], *, where: str) -> Self:
-        assert dataclasses.is_dataclass(cls)
-        fields = {f.name: f for f in dataclasses.fields(cls)}
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(values) - set(fields))
         if unknown:
-            raise ConfigError(
-                f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}"
-            )
+            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}")
         hints = typing.get_type_hints(cls)
         for key, value in values.items():
             if not _matches(value, hints[key]):
-                raise ConfigError(
-                    f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}"
-                )
+                raise ConfigError(f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}")
         return cls(**values)
 
     def replace(self, **changes: Any) -> Self:
         """A copy with the given options changed; ``None`` values are ignored (unset CLI flags)."""
-        assert dataclasses.is_dataclass(self)
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[misc]
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[type-var]
 
 
 def _matches(value: Any, hint: Any) -> bool:
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_matches(value, arg) for arg in typing.get_args(hint))
-    if hint is type(None):
-        return value is None
     if origin is typing.Literal:
         return value in typing.get_args(hint)
     if origin is tuple:
-        (item, _ellipsis) = typing.get_args(hint)
+        item = typing.get_args(hint)[0]
         return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
-    if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint is int:
-        return isinstance(value, int) and not isinstance(value, bool)
-    return isinstance(value, hint)
+    if isinstance(value, bool) and hint is not bool:  # TOML true is not the number 1
+        return False
+    return isinstance(value, (int, float) if hint is float else hint)
 
 
 def _type_name(hint: Any) -> str:
@@ -144,9 +134,7 @@ class Settings:
         sections = {f.name: f for f in dataclasses.fields(cls) if f.name != "path"}
         unknown = sorted(set(data) - set(sections))
         if unknown:
-            raise ConfigError(
-                f"{where}: unknown table(s) {', '.join(unknown)}; allowed: {', '.join(sorted(sections))}"
-            )
+            raise ConfigError(f"{where}: unknown table(s) {', '.join(unknown)}; allowed: {', '.join(sorted(sections))}")
         parsed: dict[str, Any] = {}
         for name, value in data.items():
             if not isinstance(value, dict):

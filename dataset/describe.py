@@ -61,9 +61,7 @@ def render_schema_text(described: dict[str, Any]) -> str:
         lines.append(f"layer {layer['name']}: {layer['description']}")
         lines.extend(f"  {label['name']:<11} {label['description']}" for label in layer["labels"])
     lines.append("")
-    lines.extend(
-        f"relation {r['name']}: {r['from']} -> {r['to']}  {r['description']}" for r in described["relations"]
-    )
+    lines.extend(f"relation {r['name']}: {r['from']} -> {r['to']}  {r['description']}" for r in described["relations"])
     stance = described["stance"]
     lines.append(f"stance values: {', '.join(stance['values'])}; scopes: {', '.join(stance['scopes'])}")
     lines.append(f"origins: {', '.join(described['origins'])}")

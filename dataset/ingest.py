@@ -316,9 +316,7 @@ def _run_batch(
 
 def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
     def metadata(table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
-        return extract_article_metadata(
-            table, language=options.language, stance_target=options.stance_target
-        ), []
+        return extract_article_metadata(table, language=options.language, stance_target=options.stance_target), []
 
     return [
         lambda table: decode_articles(table, fallback_encoding=options.fallback_encoding),

@@ -25,6 +25,7 @@ from newsspan.dataset.schema import Table
 
 __all__ = [
     "TableWriter",
+    "ensure_folder",
     "read_table",
     "replace_folder",
     "staged_folder",
@@ -52,7 +53,7 @@ class TableWriter:
         self.path = path
         self.schema = schema
         self.rows = 0
-        _ensure_folder(path.parent)
+        ensure_folder(path.parent)
         self._temp = _temp_sibling(path)
         self._writer = pq.ParquetWriter(self._temp, schema.arrow_schema, compression="zstd")
 
@@ -67,7 +68,7 @@ class TableWriter:
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self._writer.close()
         if exc_type is None:
-            os.replace(self._temp, self.path)
+            self._temp.replace(self.path)
         else:
             self._temp.unlink(missing_ok=True)
 
@@ -91,16 +92,16 @@ def read_table(path: Path, *, schema: Table) -> pa.Table:
 
 def write_json(data: Any, path: Path) -> None:
     """Write ``data`` as indented, key-sorted JSON, atomically."""
-    _ensure_folder(path.parent)
+    ensure_folder(path.parent)
     temp = _temp_sibling(path)
     try:
         temp.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(temp, path)
+        temp.replace(path)
     finally:
         temp.unlink(missing_ok=True)
 
 
-def _ensure_folder(folder: Path) -> None:
+def ensure_folder(folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise OutputError(f"output {folder} exists and is not a folder; choose another --out", path=folder)
     try:
@@ -112,7 +113,7 @@ def _ensure_folder(folder: Path) -> None:
 @contextlib.contextmanager
 def staged_folder(final: Path) -> Iterator[Path]:
     """Yield a hidden temporary folder beside ``final``; on success it replaces ``final``."""
-    _ensure_folder(final.parent)
+    ensure_folder(final.parent)
     if final.exists() and not final.is_dir():
         raise OutputError(f"output {final} exists and is not a folder; choose another --out", path=final)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
@@ -129,7 +130,7 @@ def replace_folder(stage: Path, final: Path) -> None:
     old = None
     if final.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
-        os.replace(final, old / final.name)
-    os.replace(stage, final)
+        final.replace(old / final.name)
+    stage.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

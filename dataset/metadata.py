@@ -99,8 +99,7 @@ def extract_metadata(text: str) -> ArticleMetadata:
         published = find_date_expression(text, pos=first.start + prefix.end())
         if published is not None:
             found["published"] = published
-            dateline_at = _skip_spaces(text, published.end)
-            return _finish(text, lines, content, found, header, cursor, dateline_at)
+            return _finish(text, lines, content, found, header, cursor, _skip_spaces(text, published.end))
 
     if _is_outlet_line(lines, content, cursor):
         found["outlet"] = _whole_line(first)

@@ -110,7 +110,12 @@ def _decode_fallback(raw: bytes, *, fallback: str, first_bad: int) -> Decoded | 
     if fallback == "detect":
         from charset_normalizer import from_bytes
 
-        best = from_bytes(raw).best()
+        matches = list(from_bytes(raw))
+        best = matches[0] if matches else None
+        # Ties (short texts decode equally well in several codecs) go to windows-1252, the
+        # legacy encoding browsers assume for Western pages.
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)] if best else []
+        best = next((m for m in tied if m.encoding == "cp1252"), best)
         if best is None or best.encoding is None:
             return DecodeRefusal(
                 "undecodable",
