@@ -65,7 +65,9 @@ def find_credit(line: str) -> tuple[str, int, int] | None:
     if match is not None and not _NOT_A_CREDIT.match(match["agency"]):
         offset = len(line) - len(line.lstrip())
         return match["agency"], offset + match.start("agency"), offset + match.end("agency")
-    trailing = _TRAILING_CREDIT.search(line.rstrip())
+    tail = line.rstrip()
+    offset = max(0, len(tail) - 48)  # the credit is the last word: search only the line's end
+    trailing = _TRAILING_CREDIT.search(tail, offset)
     if trailing is not None and word_count(line) > _SHORT_LINE_WORDS:
         return trailing["agency"], trailing.start("agency"), trailing.end("agency")
     return None
@@ -85,20 +87,22 @@ def _is_promo(line: str) -> bool:
 
 
 def _is_widget(line: str) -> bool:
-    return bool(_WIDGETS.match(line))
+    return len(line) <= 40 and bool(_WIDGETS.match(line))
 
 
 def _is_teaser(line: str) -> bool:
-    return bool(_TEASER_END.search(line)) and word_count(line) >= 4
+    return line.endswith(("...", "…")) and word_count(line) >= 4
 
 
 def _is_credit_line(line: str) -> bool:
-    match = _CREDIT_LINE.match(line)
+    match = _CREDIT_LINE.match(line) if line.startswith("(") else None
     return match is not None and not _NOT_A_CREDIT.match(match["agency"])
 
 
 def _is_caption(line: str) -> bool:
-    return bool(_CAPTION_CREDIT.search(line)) and not _TRAILING_CREDIT.search(line) and word_count(line) >= 4
+    if not (line.endswith(")") or "PHOTO:" in line or "/" in line):
+        return False
+    return bool(_CAPTION_CREDIT.search(line[-120:])) and not _TRAILING_CREDIT.search(line) and word_count(line) >= 4
 
 
 RULES: Final[tuple[BoilerplateRule, ...]] = (

@@ -114,6 +114,9 @@ def _print_summary(ctx: click.Context, title: str, summary: dict[str, Any], out:
     table.add_row("quarantined", str(summary["quarantined"]))
     for reason, count in summary["quarantine_reasons"].items():
         table.add_row(f"  {reason}", str(count))
+    for encoding, count in summary["encodings"].items():
+        if encoding != "utf-8":
+            table.add_row(f"decoded as {encoding}", str(count))
     if summary["hidden_files_skipped"]:
         table.add_row("hidden files skipped", str(summary["hidden_files_skipped"]))
     table.add_row("written to", str(out))

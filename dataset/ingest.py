@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +43,8 @@ __all__ = [
 ]
 
 STAGE = "ingest"
+log = logging.getLogger(__name__)
+_UNICODE_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16")
 # JSONL fields that fill document columns directly; all other fields go to `extra`.
 METADATA_FIELDS = ("title", "dek", "outlet", "agency", "dateline", "published", "language", "stance_target")
 _RAW_SCHEMA = pa.schema(
@@ -103,6 +106,8 @@ def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table,
             if isinstance(decoded, DecodeRefusal):
                 refusal = DecodeRefusal(decoded.reason, f"{source}: {decoded.detail}")
             else:
+                if decoded.encoding not in _UNICODE_ENCODINGS:
+                    log.warning("%s: not UTF-8; decoded as %s (recorded in `encoding`)", source, decoded.encoding)
                 kept.append({**row, "doc_id": doc_id, "raw_sha256": digest, **_decoded(decoded)})
         if refusal is not None:
             rejected.append(Rejection(source, doc_id, STAGE, refusal.reason, refusal.detail))
@@ -183,27 +188,42 @@ def reject_non_articles(table: pa.Table, *, min_body_words: int) -> tuple[pa.Tab
     kept: list[dict[str, Any]] = []
     rejected: list[Rejection] = []
     for row in _rows(table):
-        body = boiler = 0
-        rules: Counter[str] = Counter()
-        for line in row["text"].split("\n"):
-            rule = classify_line(line)
-            if rule is None:
-                body += word_count(line)
-            else:
-                boiler += word_count(line)
-                rules[rule.name] += 1
-        if body >= min_body_words:
+        if _has_body(row["text"], min_body_words):
             kept.append(row)
-            continue
-        reason = "only_boilerplate" if boiler >= body and rules else "too_short"
-        fired = ", ".join(f"{name} x{count}" for name, count in sorted(rules.items())) or "none"
-        detail = (
-            f"{row['source']}: {body} words outside boilerplate lines, minimum is {min_body_words} "
-            f"(boilerplate rules fired: {fired}); if this is a real article, lower "
-            "ingest.min_body_words in newsspan.toml"
-        )
-        rejected.append(Rejection(row["source"], row["doc_id"], STAGE, reason, detail))
+        else:
+            rejected.append(_non_article(row, min_body_words))
     return _table(kept), rejected
+
+
+def _has_body(text: str, min_words: int) -> bool:
+    """True once ``min_words`` words outside boilerplate lines are seen (stops early)."""
+    body = 0
+    for line in text.split("\n"):
+        if classify_line(line) is None:
+            body += word_count(line)
+            if body >= min_words:
+                return True
+    return body >= min_words
+
+
+def _non_article(row: dict[str, Any], min_words: int) -> Rejection:
+    body = boiler = 0
+    rules: Counter[str] = Counter()
+    for line in row["text"].split("\n"):
+        rule = classify_line(line)
+        if rule is None:
+            body += word_count(line)
+        else:
+            boiler += word_count(line)
+            rules[rule.name] += 1
+    reason = "only_boilerplate" if boiler >= body and rules else "too_short"
+    fired = ", ".join(f"{name} x{count}" for name, count in sorted(rules.items())) or "none"
+    detail = (
+        f"{row['source']}: {body} words outside boilerplate lines, minimum is {min_words} "
+        f"(boilerplate rules fired: {fired}); if this is a real article, lower "
+        "ingest.min_body_words in newsspan.toml"
+    )
+    return Rejection(row["source"], row["doc_id"], STAGE, reason, detail)
 
 
 @dataclass

@@ -55,7 +55,8 @@ class DecodeRefusal:
 
 
 _BINARY_SAMPLE = 8192
-_BINARY_CONTROL_SHARE = 0.10  # text has almost no C0 bytes besides \t \n \r \f; binaries have many
+_BINARY_CONTROL_SHARE = 0.10
+_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D))  # text has almost no C0 bytes besides \t \n \r \f; binaries have many
 
 
 def looks_binary(raw: bytes) -> bool:
@@ -65,7 +66,7 @@ def looks_binary(raw: bytes) -> bool:
     sample = raw[:_BINARY_SAMPLE]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 0x20 and b not in (0x09, 0x0A, 0x0C, 0x0D))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bool(sample) and controls / len(sample) > _BINARY_CONTROL_SHARE
 
 

@@ -10,6 +10,7 @@ becomes a :class:`Rejection`; nothing is skipped silently.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ __all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "read_artic
 
 SUFFIXES: dict[str, Literal["txt", "jsonl"]] = {".txt": "txt", ".jsonl": "jsonl"}
 _STAGE = "ingest"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +179,9 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
             "missing_text",
             f"{source}: {found} (fields: {keys}); each line needs the article as a 'text' string",
         )
-    surrogate = next((i for i, ch in enumerate(text) if "\ud800" <= ch <= "\udfff"), None)
-    if surrogate is not None:
+    lone = _SURROGATE.search(text)
+    if lone is not None:
+        surrogate = lone.start()
         return _reject(
             source,
             "undecodable",
