@@ -80,14 +80,22 @@ def _stderr(ctx: click.Context) -> Any:
 
 @contextmanager
 def _progress(ctx: click.Context, description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr, shown only on a terminal and without --quiet."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """A rich progress bar (bytes of input) on stderr, only on a terminal and without --quiet."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     console = _stderr(ctx)
     bar = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
         TimeRemainingColumn(),
         console=console,
         disable=ctx.obj["quiet"] or not console.is_terminal,

@@ -292,24 +292,30 @@ def ingest_batches(
 ) -> Iterator[IngestBatch]:
     """Read ``paths`` and yield documents and quarantine rows batch by batch, updating ``summary``.
 
-    ``progress(files_done, files_total)`` is called before the first file and after each one.
+    ``progress(bytes_done, bytes_total)`` is called as input is consumed.
     """
     inputs = discover_inputs(paths)
     summary.hidden_skipped += inputs.hidden_skipped
     duplicates = DuplicateFilter()
-    pending: list[RawArticle | Rejection] = []
-    for done, input_file in enumerate(inputs.files):
+    done = 0
+
+    def consumed(n: int) -> None:
+        nonlocal done
+        done += n
         if progress is not None:
-            progress(done, len(inputs.files))
-        for item in read_articles([input_file], max_bytes=options.max_bytes):
-            pending.append(item)
-            if len(pending) >= options.batch_size:
-                yield _run_batch(pending, options, duplicates, summary)
-                pending = []
+            progress(min(done, inputs.total_bytes), inputs.total_bytes)
+
+    consumed(0)
+    pending: list[RawArticle | Rejection] = []
+    for item in read_articles(inputs.files, max_bytes=options.max_bytes, on_bytes=consumed):
+        pending.append(item)
+        if len(pending) >= options.batch_size:
+            yield _run_batch(pending, options, duplicates, summary)
+            pending = []
     if pending:
         yield _run_batch(pending, options, duplicates, summary)
     if progress is not None:
-        progress(len(inputs.files), len(inputs.files))
+        progress(inputs.total_bytes, inputs.total_bytes)
 
 
 def _run_batch(

@@ -56,7 +56,9 @@ class DecodeRefusal:
 
 _BINARY_SAMPLE = 8192
 _BINARY_CONTROL_SHARE = 0.10
-_CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D))  # text has almost no C0 bytes besides \t \n \r \f; binaries have many
+_CONTROL_BYTES = bytes(
+    b for b in range(0x20) if b not in (0x09, 0x0A, 0x0C, 0x0D)
+)  # text has almost no C0 bytes besides \t \n \r \f; binaries have many
 
 
 def looks_binary(raw: bytes) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -84,8 +84,14 @@ def _size(path: Path) -> int:
         return 0
 
 
-def read_articles(files: Sequence[InputFile], *, max_bytes: int) -> Iterator[RawArticle | Rejection]:
-    """Yield every article (or the rejection that stands for it) of ``files``, in order."""
+def read_articles(
+    files: Sequence[InputFile], *, max_bytes: int, on_bytes: Callable[[int], None] | None = None
+) -> Iterator[RawArticle | Rejection]:
+    """Yield every article (or the rejection that stands for it) of ``files``, in order.
+
+    ``on_bytes(n)`` is told how many bytes of input each step consumed (for progress bars).
+    """
+    count = on_bytes or (lambda n: None)
     for input_file in files:
         suffix = input_file.path.suffix.lower()
         kind = SUFFIXES.get(suffix)
@@ -99,7 +105,9 @@ def read_articles(files: Sequence[InputFile], *, max_bytes: int) -> Iterator[Raw
         elif kind == "txt":
             yield _read_txt(input_file, max_bytes=max_bytes)
         else:
-            yield from _read_jsonl(input_file, max_bytes=max_bytes)
+            yield from _read_jsonl(input_file, max_bytes=max_bytes, on_bytes=count)
+            continue
+        count(_size(input_file.path))
 
 
 def _reject(source: str, reason: str, detail: str) -> Rejection:
@@ -122,13 +130,16 @@ def _read_txt(input_file: InputFile, *, max_bytes: int) -> RawArticle | Rejectio
     return RawArticle(input_file.name, "txt", raw)
 
 
-def _read_jsonl(input_file: InputFile, *, max_bytes: int) -> Iterator[RawArticle | Rejection]:
+def _read_jsonl(
+    input_file: InputFile, *, max_bytes: int, on_bytes: Callable[[int], None]
+) -> Iterator[RawArticle | Rejection]:
     try:
         handle = input_file.path.open("rb")
     except OSError as exc:
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
     with handle:
         for number, line, too_long in _lines(handle, limit=max_bytes):
+            on_bytes(len(line) if not too_long else max_bytes)
             source = f"{input_file.name}:{number}"
             if too_long:
                 yield _reject(
