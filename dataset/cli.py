@@ -13,18 +13,17 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from newsspan.dataset.config import Settings, load_settings
+from newsspan.dataset.config import Settings
+from newsspan.dataset.console import CONTEXT, progress_bar, settings_of, stderr_console
 from newsspan.dataset.errors import NewsspanError
 
 F = TypeVar("F", bound=Callable[..., Any])
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class _Group(click.Group):
@@ -65,47 +64,6 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
     ctx.obj = {"config_path": config_path, "quiet": quiet}
 
 
-def _settings(ctx: click.Context) -> Settings:
-    try:
-        return load_settings(ctx.obj["config_path"])
-    except NewsspanError as exc:
-        raise click.ClickException(str(exc)) from None
-
-
-def _stderr(ctx: click.Context) -> Any:
-    from rich.console import Console
-
-    return Console(stderr=True, quiet=ctx.obj["quiet"], highlight=False)
-
-
-@contextmanager
-def _progress(ctx: click.Context, description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar (bytes of input) on stderr, only on a terminal and without --quiet."""
-    from rich.progress import (
-        BarColumn,
-        DownloadColumn,
-        Progress,
-        TextColumn,
-        TimeRemainingColumn,
-        TransferSpeedColumn,
-    )
-
-    console = _stderr(ctx)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        DownloadColumn(),
-        TransferSpeedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        disable=ctx.obj["quiet"] or not console.is_terminal,
-        transient=True,
-    )
-    task = bar.add_task(description, total=None)
-    with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
 def _ingest_options(settings: Settings, **flags: Any) -> Any:
     try:
         return settings.ingest.replace(**flags)
@@ -128,7 +86,7 @@ def _print_summary(ctx: click.Context, title: str, summary: dict[str, Any], out:
     if summary["hidden_files_skipped"]:
         table.add_row("hidden files skipped", str(summary["hidden_files_skipped"]))
     table.add_row("written to", str(out))
-    _stderr(ctx).print(table)
+    stderr_console(ctx).print(table)
 
 
 _language = click.option("--language", help="ISO 639-1 code for articles that do not state one (e.g. en).")
@@ -166,8 +124,8 @@ def ingest(
     """
     from newsspan.dataset.build import ingest_to_folder
 
-    options = _ingest_options(_settings(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes)
-    with _progress(ctx, "ingest") as progress:
+    options = _ingest_options(settings_of(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes)
+    with progress_bar(ctx, "ingest") as progress:
         summary = ingest_to_folder(list(paths), out, options=options, progress=progress).as_dict()
     if as_json:
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
@@ -207,16 +165,16 @@ def build(
     """
     from newsspan.dataset.build import build_corpus
 
-    settings = _settings(ctx)
+    settings = settings_of(ctx)
     options = _ingest_options(settings, language=language, stance_target=stance_target)
     target = out or Path(settings.build.out)
-    with _progress(ctx, "build: ingest") as progress:
+    with progress_bar(ctx, "build: ingest") as progress:
         result = build_corpus(list(paths) or None, target, options=options, progress=progress)
     if as_json:
         click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
     else:
         _print_summary(ctx, "build", result.manifest["counts"], result.out)
-        _stderr(ctx).print(f"fingerprint {result.manifest['fingerprint'][:16]}")
+        stderr_console(ctx).print(f"fingerprint {result.manifest['fingerprint'][:16]}")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -253,6 +211,15 @@ def sample(out: Path) -> None:
     with sample_articles() as folder:
         shutil.copytree(folder, out, ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
     click.echo(f"copied {sum(1 for p in out.iterdir() if p.is_file())} files to {out}")
+
+
+def _register() -> None:
+    from newsspan.labeling.cli import label
+
+    cli.add_command(label)
+
+
+_register()
 
 
 def main() -> None:

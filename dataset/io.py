@@ -34,8 +34,18 @@ __all__ = [
 ]
 
 
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give: mkstemp's 0600 is for secrets
+
+
 def _temp_sibling(path: Path, *, suffix: str = "") -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", suffix=suffix, dir=path.parent)
+    os.fchmod(fd, _FILE_MODE)
     os.close(fd)
     return Path(name)
 
@@ -117,6 +127,7 @@ def staged_folder(final: Path) -> Iterator[Path]:
     if final.exists() and not final.is_dir():
         raise OutputError(f"output {final} exists and is not a folder; choose another --out", path=final)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
+    stage.chmod(0o777 & ~_umask())
     try:
         yield stage
     except BaseException:

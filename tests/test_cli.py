@@ -7,18 +7,30 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pyarrow.parquet as pq
 import pytest
 
 from newsspan.dataset.cli import cli
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(cli.commands)
+
+
+def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    paths = []
+    for name, command in sorted(group.commands.items()):
+        paths.append((*prefix, name))
+        if isinstance(command, click.Group):
+            paths.extend(_command_paths(command, (*prefix, name)))
+    return paths
+
+
+COMMANDS = [" ".join(path) for path in _command_paths(cli)]
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_every_command_has_help_with_a_runnable_example(runner, name):
-    result = runner.invoke(cli, [name, "--help"])
+    result = runner.invoke(cli, [*name.split(), "--help"])
     assert result.exit_code == 0, result.output
     assert "Example:" in result.output
     assert f"newsspan {name}" in result.output
@@ -32,7 +44,7 @@ def test_every_command_is_documented_in_the_readme(name):
 def test_root_help_lists_every_command(runner):
     result = runner.invoke(cli, ["--help"])
     assert result.exit_code == 0
-    for name in COMMANDS:
+    for name in cli.commands:
         assert name in result.output
 
 
@@ -97,7 +109,7 @@ def test_config_file_sets_options_and_flags_override_it(runner, seeds_dir, tmp_p
     ("content", "message"),
     [
         ("[ingest]\nlanguge = 'en'\n", "unknown key(s) languge; allowed: batch_size, fallback_encoding, language"),
-        ("[ingst]\n", "unknown table(s) ingst; allowed: build, ingest"),
+        ("[ingst]\n", "unknown table(s) ingst; allowed: build, ingest, label_studio"),
         ("[ingest]\nmax_bytes = 'big'\n", "key 'max_bytes' must be int, got 'big'"),
         ("[ingest]\nfallback_encoding = 'klingon'\n", "is not a codec Python knows"),
         ("[ingest\n", "is not valid TOML"),

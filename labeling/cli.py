@@ -1,0 +1,180 @@
+"""``newsspan label ...``: Label Studio config, local server, push and pull.
+
+A thin layer: parse, call one library function, print. Heavy modules (the SDK, pyarrow) are
+imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsspan.dataset.config import LabelStudioOptions
+from newsspan.dataset.console import CONTEXT, progress_bar, settings_of, stderr_console
+
+__all__ = ["label"]
+
+
+def _options(ctx: click.Context) -> LabelStudioOptions:
+    return settings_of(ctx).label_studio
+
+
+@click.group(context_settings=CONTEXT)
+def label() -> None:
+    """Annotate in Label Studio: config, local server, push documents, pull the export.
+
+    Settings come from the [label_studio] table of newsspan.toml and from the environment
+    (LABEL_STUDIO_URL, LABEL_STUDIO_API_KEY). The token is never printed.
+
+    \b
+    Example:
+      newsspan label serve && newsspan label push build/t/documents.parquet
+    """
+
+
+@label.command(context_settings=CONTEXT)
+def config() -> None:
+    """Print the Label Studio labeling config generated from the schema.
+
+    \b
+    Example:
+      newsspan label config > config.xml
+    """
+    from newsspan.labeling.config import label_config_xml
+
+    click.echo(label_config_xml(), nl=False)
+
+
+@label.command(context_settings=CONTEXT)
+@click.option("--port", type=click.IntRange(1024, 65535), help="Port on 127.0.0.1 [default: from label_studio.url].")
+@click.pass_context
+def serve(ctx: click.Context, port: int | None) -> None:
+    """Start a local Label Studio server on 127.0.0.1 and wait until it answers.
+
+    Installs Label Studio (pinned) into its own virtualenv on first use, keeps its data
+    under label_studio.data_dir, and creates an admin user with an API token (from
+    LABEL_STUDIO_PASSWORD / LABEL_STUDIO_API_KEY, or generated and stored in the data folder).
+
+    \b
+    Example:
+      newsspan label serve --port 8089
+    """
+    from newsspan.labeling.server import LABEL_STUDIO_VERSION, default_venv, start_server
+
+    options = _options(ctx)
+    venv = Path(options.venv) if options.venv else default_venv()
+    data_dir = Path(options.data_dir)
+    console = stderr_console(ctx)
+    with console.status(f"starting Label Studio {LABEL_STUDIO_VERSION} (the first start installs it)"):
+        info, credentials = start_server(options, data_dir=data_dir, venv=venv, port=port)
+    click.echo(f"Label Studio {info.version} is running at {info.url} (pid {info.pid})")
+    click.echo(f"  log in as {credentials.username}; the password is in {data_dir / 'credentials.json'}")
+    click.echo(f"  data: {data_dir}   stop it with: newsspan label stop")
+    if port is not None and port != int(options.url.rsplit(":", 1)[-1].rstrip("/") or 0):
+        click.echo(f"  for push and pull: export LABEL_STUDIO_URL={info.url}")
+
+
+@label.command(context_settings=CONTEXT)
+@click.pass_context
+def stop(ctx: click.Context) -> None:
+    """Stop the Label Studio server that `newsspan label serve` started (by its pid).
+
+    \b
+    Example:
+      newsspan label stop
+    """
+    from newsspan.labeling.server import stop_server
+
+    info = stop_server(Path(_options(ctx).data_dir))
+    click.echo("no server was running" if info is None else f"stopped Label Studio at {info.url} (pid {info.pid})")
+
+
+@label.command(context_settings=CONTEXT)
+@click.argument("documents", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--predictions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A spans.parquet of predictions; relations.parquet and stance.parquet beside it are sent too.",
+)
+@click.option("--stance-target", help="Stance target for documents that have none.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.pass_context
+def push(
+    ctx: click.Context, documents: Path, predictions: Path | None, stance_target: str | None, as_json: bool
+) -> None:
+    """Create or update the project and import DOCUMENTS as tasks, with predictions.
+
+    Idempotent: documents already in the project (matched on doc_id) are skipped; one whose
+    text changed since it was pushed is reported, not re-imported. A failed batch stops with
+    what was imported; running the same command again resumes.
+
+    \b
+    Example:
+      newsspan label push build/t/documents.parquet --predictions build/pre/spans.parquet
+    """
+    from newsspan.labeling.workflow import push_documents
+
+    options = _options(ctx)
+    with progress_bar(ctx, "push: batches", unit="items") as progress:
+        report, project = push_documents(
+            options, documents, predictions=predictions, stance_target=stance_target, progress=progress
+        )
+    _print(ctx, as_json, {"project_id": project.id, "project_title": project.title, **report.as_dict()})
+
+
+@label.command(context_settings=CONTEXT)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON on stdout.")
+@click.pass_context
+def pull(ctx: click.Context, out: Path, as_json: bool) -> None:
+    """Download the project's full JSON export into OUT/label-studio-export.json.
+
+    Streams to disk (large projects never sit in memory) and writes a .meta.json beside it
+    with the project, size, sha256 and task count: the provenance of a release.
+
+    \b
+    Example:
+      newsspan label pull --out build/t
+    """
+    from newsspan.labeling.workflow import pull_project
+
+    with stderr_console(ctx).status("exporting from Label Studio"):
+        info = pull_project(_options(ctx), out)
+    _print(ctx, as_json, {"out": str(out), **info})
+
+
+@label.command(context_settings=CONTEXT)
+@click.pass_context
+def invite(ctx: click.Context) -> None:
+    """Print the sign-up link to send to annotators (each gets their own account).
+
+    \b
+    Example:
+      newsspan label invite
+    """
+    from newsspan.labeling.client import connect
+    from newsspan.labeling.server import load_credentials
+    from newsspan.labeling.users import invite_link
+
+    options = _options(ctx)
+    backend = connect(options)
+    credentials = load_credentials(options, data_dir=Path(options.data_dir))
+    assert credentials is not None  # connect() checked it
+    click.echo(invite_link(backend.url, credentials.token))
+
+
+def _print(ctx: click.Context, as_json: bool, report: dict[str, Any]) -> None:
+    if as_json:
+        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        return
+    console = stderr_console(ctx)
+    for key, value in report.items():
+        if isinstance(value, list):
+            console.print(f"{key}: {len(value)}")
+            for item in value[:20]:
+                console.print(f"  {item}")
+        else:
+            console.print(f"{key}: {value}")

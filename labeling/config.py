@@ -1,0 +1,90 @@
+"""The Label Studio labeling config, generated from :mod:`newsspan.dataset.schema`.
+
+Never written by hand: one ``Labels`` control per layer (named after the layer), the
+``said_by``/``cued_by`` relations, a per-region ``quote_stance`` choice shown when a QUOTE region
+is selected, a document ``doc_stance`` choice toward the task's ``$stance_target``, and the
+title, outlet and date of the article as context headers.
+
+Task data keys the config reads are listed in :data:`TASK_DATA_KEYS`; task import fills every
+one of them (an empty string when the document has no value) so Label Studio never shows a raw
+``$variable``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+from xml.etree import ElementTree as ET
+
+from newsspan.dataset.schema import LAYERS, RELATION_TYPES, STANCE_QUOTE_LABEL, STANCE_VALUES
+
+__all__ = [
+    "DOC_STANCE",
+    "QUOTE_STANCE",
+    "TASK_DATA_KEYS",
+    "TEXT_NAME",
+    "label_colors",
+    "label_config_xml",
+]
+
+TEXT_NAME: Final = "text"  # the Text object every control labels
+DOC_STANCE: Final = "doc_stance"
+QUOTE_STANCE: Final = "quote_stance"
+TASK_DATA_KEYS: Final = ("text", "doc_id", "title", "outlet", "published", "stance_target", "text_sha256")
+
+# Colours readable on white, one per label, cycled in declaration order.
+_PALETTE: Final = (
+    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324", "#469990",
+    "#800000", "#808000", "#000075", "#bfef45", "#fabed4", "#ffd8b1", "#dcbeff", "#aaffc3", "#a9a9a9",
+)  # fmt: skip
+
+
+def label_colors() -> dict[str, str]:
+    """A stable colour per label, so screenshots and guidelines stay comparable."""
+    names = [label.name for layer in LAYERS for label in layer.labels]
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
+
+
+def label_config_xml() -> str:
+    """The Label Studio XML config for newsspan's schema, as a string."""
+    colors = label_colors()
+    view = ET.Element("View")
+    ET.SubElement(view, "Header", value="$title", size="4")
+    ET.SubElement(view, "Header", value="$outlet $published", size="6")
+    for layer in LAYERS:
+        ET.SubElement(view, "Header", value=f"{layer.name}: {layer.description}", size="6")
+        labels = ET.SubElement(view, "Labels", name=layer.name, toName=TEXT_NAME)
+        for label in layer.labels:
+            ET.SubElement(labels, "Label", value=label.name, background=colors[label.name], hint=label.description)
+    ET.SubElement(view, "Text", name=TEXT_NAME, value="$text", granularity="symbol")
+    relations = ET.SubElement(view, "Relations")
+    for relation in RELATION_TYPES:
+        ET.SubElement(relations, "Relation", value=relation.name)
+    _stance(view, QUOTE_STANCE, per_region=True)
+    ET.SubElement(view, "Header", value="Stance of the article toward: $stance_target", size="5")
+    _stance(view, DOC_STANCE, per_region=False)
+    ET.indent(view)
+    return ET.tostring(view, encoding="unicode") + "\n"
+
+
+def _stance(view: ET.Element, name: str, *, per_region: bool) -> None:
+    attributes = {"name": name, "toName": TEXT_NAME, "choice": "single"}
+    if per_region:
+        attributes |= {
+            "perRegion": "true",
+            "visibleWhen": "region-selected",
+            "whenTagName": _layer_of_quote_label(),
+            "whenLabelValue": STANCE_QUOTE_LABEL,
+        }
+    choices = ET.SubElement(view, "Choices", attributes)
+    for value in STANCE_VALUES:
+        ET.SubElement(choices, "Choice", value=value)
+
+
+def _layer_of_quote_label() -> str:
+    return next(layer.name for layer in LAYERS if STANCE_QUOTE_LABEL in layer.label_names)
+
+
+def config_fingerprint(xml: str) -> str:
+    """A short hash of a config, to tell whether a project's config is current."""
+    return hashlib.sha256(xml.encode("utf-8")).hexdigest()[:12]

@@ -1,0 +1,89 @@
+"""Pulling a project's full JSON export to disk, as the provenance of a release.
+
+Only the full ``JSON`` format is used: ``JSON_MIN``, CSV and CoNLL drop relations, cancelled
+annotations and overlapping spans. The export is streamed into a temporary file and renamed
+into place when complete, with a ``.meta.json`` beside it (project, server, size, sha256, task
+count, time). The token is never written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.io import ensure_folder, write_json
+from newsspan.labeling.sync import Project
+
+__all__ = ["EXPORT_FILE", "ExportInfo", "count_tasks", "pull_export"]
+
+EXPORT_FILE = "label-studio-export.json"
+
+
+class Exporter(Protocol):
+    url: str
+
+    def download_export(self, project: Project, dest: Path) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ExportInfo:
+    path: str
+    project_id: int
+    project_title: str
+    server: str
+    bytes: int
+    sha256: str
+    tasks: int
+    pulled_at: str
+
+
+def pull_export(backend: Exporter, project: Project, out: Path) -> ExportInfo:
+    """Download ``project``'s full JSON export into ``out``/label-studio-export.json."""
+    ensure_folder(out)
+    final = out / EXPORT_FILE
+    temp = out / f".{EXPORT_FILE}.partial"
+    try:
+        size = backend.download_export(project, temp)
+        tasks = count_tasks(temp)
+        info = ExportInfo(
+            path=final.name,
+            project_id=project.id,
+            project_title=project.title,
+            server=backend.url,
+            bytes=size,
+            sha256=_sha256(temp),
+            tasks=tasks,
+            pulled_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+        temp.replace(final)
+    finally:
+        temp.unlink(missing_ok=True)
+    write_json(asdict(info), out / f"{EXPORT_FILE.removesuffix('.json')}.meta.json")
+    return info
+
+
+def count_tasks(path: Path) -> int:
+    """Tasks in a Label Studio JSON export, counted while streaming (constant memory)."""
+    import ijson
+
+    count = 0
+    try:
+        with path.open("rb") as handle:
+            for prefix, event, _ in ijson.parse(handle):
+                if prefix == "item" and event == "start_map":
+                    count += 1
+    except ijson.JSONError as exc:
+        raise InputError(f"{path} is not a complete JSON export ({exc}); pull it again", path=path) from None
+    return count
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

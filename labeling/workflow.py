@@ -1,0 +1,69 @@
+"""The labeling commands as library calls: read the tables, talk to Label Studio, report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from newsspan.dataset.config import LabelStudioOptions
+from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.io import read_table
+from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE
+from newsspan.labeling.client import connect
+from newsspan.labeling.config import label_config_xml
+from newsspan.labeling.export import pull_export
+from newsspan.labeling.sync import Project, PushReport, ensure_project, push_tasks
+from newsspan.labeling.tasks import document_tasks, predictions_by_document
+
+__all__ = ["pull_project", "push_documents"]
+
+
+def push_documents(
+    options: LabelStudioOptions,
+    documents: Path,
+    *,
+    predictions: Path | None = None,
+    stance_target: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[PushReport, Project]:
+    """Push a documents table (and prediction tables) to the configured project."""
+    tasks = document_tasks(read_table(documents, schema=DOCUMENTS), stance_target=stance_target)
+    proposed = {}
+    if predictions is not None:
+        folder = predictions.parent
+        relations = folder / RELATIONS.file_name
+        stance = folder / STANCE.file_name
+        proposed = predictions_by_document(
+            read_table(predictions, schema=SPANS),
+            read_table(relations, schema=RELATIONS) if relations.is_file() else None,
+            read_table(stance, schema=STANCE) if stance.is_file() else None,
+        )
+        unknown = sorted(set(proposed) - {task["doc_id"] for task in tasks})
+        if unknown:
+            raise NewsspanError(
+                f"{predictions} has predictions for {len(unknown)} document(s) not in {documents} "
+                f"(first: {unknown[0]}); push the documents table they were made from",
+                path=predictions,
+                doc_id=unknown[0],
+            )
+    backend = connect(options)
+    project = ensure_project(
+        backend, project_id=options.project_id, title=options.project_title, label_config=label_config_xml()
+    )
+    report = push_tasks(backend, project, tasks, proposed, batch_size=options.batch_size, progress=progress)
+    return report, project
+
+
+def pull_project(options: LabelStudioOptions, out: Path) -> dict[str, Any]:
+    """Pull the configured project's full JSON export into ``out``."""
+    backend = connect(options)
+    project = backend.find_project(project_id=options.project_id, title=options.project_title)
+    if project is None:
+        wanted = options.project_id if options.project_id is not None else repr(options.project_title)
+        raise NewsspanError(
+            f"Label Studio at {backend.url} has no project {wanted}; push documents first "
+            "(`newsspan label push`) or set label_studio.project_id / project_title in newsspan.toml"
+        )
+    return asdict(pull_export(backend, project, out))
