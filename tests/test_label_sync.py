@@ -227,5 +227,6 @@ def test_unreachable_server_names_the_url_and_the_way_out():
         raise httpx.ConnectError("refused")
 
     backend = SdkBackend(None, url="http://127.0.0.1:9", retries=2, backoff=0, sleep=lambda s: None)
-    with pytest.raises(SyncError, match=re.escape("at http://127.0.0.1:9 is not reachable (ConnectError) after 2 tries")):
+    expected = "at http://127.0.0.1:9 is not reachable (ConnectError) after 2 tries"
+    with pytest.raises(SyncError, match=re.escape(expected)):
         backend.call("list projects", request)
