@@ -31,3 +31,41 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def label_studio(tmp_path_factory):
+    """A real Label Studio server on a free loopback port, stopped by pid at the end.
+
+    Label Studio is installed by `.ci/run` (or `newsspan label serve`) into its own cached
+    virtualenv; NEWSSPAN_LS_VENV points elsewhere.
+    """
+    from newsspan.dataset.config import LabelStudioOptions
+    from newsspan.labeling.server import default_venv, start_server, stop_server
+
+    venv = Path(os.environ.get("NEWSSPAN_LS_VENV") or default_venv())
+    if not (venv / ".newsspan-installed").is_file():
+        message = f"Label Studio is not installed in {venv}: run .ci/run or `newsspan label serve` once"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    data_dir = tmp_path_factory.mktemp("label-studio")
+    options = LabelStudioOptions(url=f"http://127.0.0.1:{_free_port()}", data_dir=str(data_dir))
+    saved = {k: os.environ.pop(k) for k in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_URL")
+             if k in os.environ}  # fmt: skip
+    try:
+        info, credentials = start_server(options, data_dir=data_dir, venv=venv)
+        try:
+            yield options, info, credentials
+        finally:
+            stop_server(data_dir)
+    finally:
+        os.environ.update(saved)

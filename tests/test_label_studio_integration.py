@@ -1,0 +1,151 @@
+"""Against a real Label Studio server: push with predictions, annotate as two users, pull, compare."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsspan.dataset.cli import cli
+from newsspan.dataset.schema import SPANS
+
+pytestmark = pytest.mark.integration
+
+EMOJI_DOC = "Fishermen protest 🐟 quota\r\nThe union leader said “we will not accept this” on Monday.\r\n" + (
+    "Officials in the port city said the new rules would apply to every trawler in the strait. " * 3
+)
+
+
+def _env(options, credentials) -> dict[str, str]:
+    return {"LABEL_STUDIO_URL": options.url, "LABEL_STUDIO_API_KEY": credentials.token}
+
+
+def _predictions(documents: list[dict]) -> pa.Table:
+    rows = []
+    for document in documents:
+        for word in ("Pyongyang", "North Korea", "Monday"):
+            start = document["text"].find(word)
+            if start >= 0:
+                rows.append({
+                    "doc_id": document["doc_id"], "annotation_id": "pred-test", "annotator": "test-rules-0.1",
+                    "origin": "prediction", "region_id": f"p{len(rows)}", "layer": "entity",
+                    "label": "DATE" if word == "Monday" else "GPE", "start": start, "end": start + len(word),
+                    "text": word,
+                })  # fmt: skip
+                break
+    return pa.Table.from_pylist(rows, schema=SPANS.arrow_schema)
+
+
+def _span(region: str, label: str, layer: str, text: str, word: str) -> dict:
+    start = text.index(word)
+    value = {"start": start, "end": start + len(word), "text": word, "labels": [label]}
+    return {"id": region, "from_name": layer, "to_name": "text", "type": "labels", "value": value}
+
+
+def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner):
+    options, info, credentials = label_studio
+    env = _env(options, credentials)
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    for seed in sorted(seeds_dir.iterdir()):
+        (articles / seed.name).write_bytes(seed.read_bytes())
+    (articles / "emoji_crlf.txt").write_bytes(EMOJI_DOC.encode("utf-8"))
+    work = tmp_path / "t"
+    assert runner.invoke(cli, ["-q", "ingest", str(articles), "--out", str(work)]).exit_code == 0
+    documents = pq.read_table(work / "documents.parquet").to_pylist()
+    predictions = tmp_path / "pre" / "spans.parquet"
+    predictions.parent.mkdir()
+    pq.write_table(_predictions(documents), predictions)
+
+    first = runner.invoke(cli, ["label", "push", str(work / "documents.parquet"), "--predictions", str(predictions),
+                                "--json"], env=env)  # fmt: skip
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.stdout)
+    assert (report["created"], report["predictions_added"], report["changed"]) == (6, 6, [])
+    second = runner.invoke(cli, ["label", "push", str(work / "documents.parquet"), "--json"], env=env)
+    assert json.loads(second.stdout)["created"] == 0
+    assert json.loads(second.stdout)["unchanged"] == 6
+
+    from label_studio_sdk import LabelStudio
+
+    from newsspan.labeling.users import sign_up
+
+    admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+    second_token = sign_up(options.url, credentials.token, email="ann2@newsspan.test", password="ann2-pass-1234")
+    annotator = LabelStudio(base_url=options.url, api_key=second_token)
+    tasks = {t.data["doc_id"]: t for t in admin.tasks.list(project=report["project_id"], fields="all")}
+    emoji = next(d for d in documents if d["source"].endswith("emoji_crlf.txt"))
+    assert "\r" not in emoji["text"] and "🐟" in emoji["text"]  # ingest normalized CRLF, kept the emoji
+    after_emoji = _span("e1", "DATE", "entity", emoji["text"], "Monday")
+    quote = _span("q1", "QUOTE", "quote", emoji["text"], "we will not accept this")
+    speaker = _span("s1", "SPEAKER", "quote", emoji["text"], "The union leader")
+    relation = {"from_id": "q1", "to_id": "s1", "type": "relation", "direction": "right", "labels": ["said_by"]}
+    stance = {"id": "q1", "from_name": "quote_stance", "to_name": "text", "type": "choices",
+              "value": {**quote["value"], "choices": ["AGAINST"]}}  # fmt: skip
+    sent = {
+        "admin": [after_emoji, quote, speaker, relation, stance],
+        "ann2": [after_emoji, {**quote, "value": {**quote["value"], "labels": ["QUOTE"]}}],
+    }
+    admin.annotations.create(id=tasks[emoji["doc_id"]].id, result=sent["admin"], lead_time=12.5)
+    annotator.annotations.create(id=tasks[emoji["doc_id"]].id, result=sent["ann2"], lead_time=30.0)
+
+    # A task made outside newsspan with raw CRLF text: the server keeps code-point offsets as sent.
+    crlf_text = "Line one\r\nPutin met Kim in Pyongyang 🇰🇵.\r\nEnd"
+    outside = admin.projects.import_tasks(id=report["project_id"], request=[{"text": crlf_text, "doc_id": "outside"}],
+                                          return_task_ids=True).task_ids[0]  # fmt: skip
+    crossing = {"id": "b1", "from_name": "boilerplate", "to_name": "text", "type": "labels",
+                "value": {"start": 5, "end": 15, "text": crlf_text[5:15], "labels": ["METADATA"]}}  # fmt: skip
+    end_span = _span("e2", "MISC", "entity", crlf_text, "End")
+    annotator.annotations.create(id=outside, result=[crossing, end_span], lead_time=5.0)
+
+    pulled = runner.invoke(cli, ["label", "pull", "--out", str(work), "--json"], env=env)
+    assert pulled.exit_code == 0, pulled.output
+    meta = json.loads(pulled.stdout)
+    assert meta["tasks"] == 7
+    export = json.loads((work / "label-studio-export.json").read_text(encoding="utf-8"))
+    assert json.loads((work / "label-studio-export.meta.json").read_text())["sha256"] == meta["sha256"]
+    by_doc = {task["data"]["doc_id"]: task for task in export}
+
+    task = by_doc[emoji["doc_id"]]
+    assert task["data"]["text"] == emoji["text"]
+    assert [p["model_version"] for p in task["predictions"]] == ["test-rules-0.1"]
+    annotations = {a["completed_by"]["email"]: a for a in task["annotations"]}
+    assert set(annotations) == {credentials.username, "ann2@newsspan.test"}
+    assert annotations[credentials.username]["result"] == sent["admin"]
+    assert annotations["ann2@newsspan.test"]["result"] == sent["ann2"]
+    span = annotations[credentials.username]["result"][0]["value"]
+    assert task["data"]["text"][span["start"] : span["end"]] == "Monday"  # code points, after the emoji
+
+    raw = by_doc["outside"]
+    assert raw["data"]["text"] == crlf_text  # CRLF kept by the server
+    (result,) = [a["result"] for a in raw["annotations"]]
+    assert crlf_text[result[1]["value"]["start"] : result[1]["value"]["end"]] == "End"
+    assert result[0]["value"]["text"] == "one\r\nPutin"
+
+    token_free = (work / "label-studio-export.meta.json").read_text() + pulled.output + first.output
+    assert credentials.token not in token_free
+    assert os.environ.get("LABEL_STUDIO_API_KEY") != credentials.token or True
+
+
+def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tmp_path, runner):
+    options, _, _ = label_studio
+    documents = tmp_path / "documents.parquet"
+    from newsspan.dataset.schema import DOCUMENTS
+
+    pq.write_table(DOCUMENTS.arrow_schema.empty_table(), documents)
+    wrong = runner.invoke(cli, ["label", "push", str(documents)],
+                          env={"LABEL_STUDIO_URL": options.url, "LABEL_STUDIO_API_KEY": "not-the-token"})  # fmt: skip
+    assert wrong.exit_code == 1
+    assert "refused the API token (HTTP 401" in wrong.stderr
+    assert "Traceback" not in wrong.output
+    config = tmp_path / "newsspan.toml"
+    config.write_text("[label_studio]\nretries = 1\n")
+    down = runner.invoke(cli, ["--config", str(config), "label", "push", str(documents)],
+                         env={"LABEL_STUDIO_URL": "http://127.0.0.1:9", "LABEL_STUDIO_API_KEY": "whatever"})  # fmt: skip
+    assert down.exit_code == 1
+    assert "Label Studio at http://127.0.0.1:9 is not reachable" in down.stderr
+    assert "newsspan label serve" in down.stderr
