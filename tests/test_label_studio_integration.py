@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,7 +45,7 @@ def _span(region: str, label: str, layer: str, text: str, word: str) -> dict:
 
 
 def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner):
-    options, info, credentials = label_studio
+    options, _, credentials = label_studio
     env = _env(options, credentials)
     articles = tmp_path / "articles"
     articles.mkdir()
@@ -128,7 +126,6 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     token_free = (work / "label-studio-export.meta.json").read_text() + pulled.output + first.output
     assert credentials.token not in token_free
-    assert os.environ.get("LABEL_STUDIO_API_KEY") != credentials.token or True
 
 
 def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tmp_path, runner):
@@ -144,8 +141,8 @@ def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tm
     assert "Traceback" not in wrong.output
     config = tmp_path / "newsspan.toml"
     config.write_text("[label_studio]\nretries = 1\n")
-    down = runner.invoke(cli, ["--config", str(config), "label", "push", str(documents)],
-                         env={"LABEL_STUDIO_URL": "http://127.0.0.1:9", "LABEL_STUDIO_API_KEY": "whatever"})  # fmt: skip
+    unreachable = {"LABEL_STUDIO_URL": "http://127.0.0.1:9", "LABEL_STUDIO_API_KEY": "whatever"}
+    down = runner.invoke(cli, ["--config", str(config), "label", "push", str(documents)], env=unreachable)
     assert down.exit_code == 1
     assert "Label Studio at http://127.0.0.1:9 is not reachable" in down.stderr
     assert "newsspan label serve" in down.stderr
