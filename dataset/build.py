@@ -18,6 +18,7 @@ import hashlib
 import importlib.metadata
 import importlib.resources
 import platform
+import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,16 +31,25 @@ from newsspan.dataset.io import TableWriter, ensure_folder, staged_folder, write
 from newsspan.dataset.readers import discover_inputs
 from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
 
-__all__ = ["BuildResult", "build_corpus", "ingest_to_folder", "sample_articles", "version"]
+__all__ = ["BuildResult", "build_corpus", "ingest_to_folder", "sample_articles", "sample_export", "version"]
 
 SUMMARY_FILE = "ingest.json"
 MANIFEST_FILE = "manifest.json"
+EXPORTS_FOLDER = "exports"
 Progress = Callable[[int, int], None]
 
 
 def version() -> str:
     """The installed newsspan version."""
     return importlib.metadata.version("newsspan")
+
+
+@contextlib.contextmanager
+def sample_export() -> Iterator[Path]:
+    """The bundled sample's Label Studio export (two annotators, every layer), as a real path."""
+    resource = importlib.resources.files("newsspan.dataset.sample").joinpath("label-studio-export.json")
+    with importlib.resources.as_file(resource) as path:
+        yield path
 
 
 @contextlib.contextmanager
@@ -82,14 +92,24 @@ def build_corpus(
     out: Path,
     *,
     options: IngestOptions,
+    exports: Sequence[Path] = (),
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the corpus from ``paths`` (the bundled sample when None) into ``out``, atomically."""
+    """Build the corpus from ``paths`` and Label Studio ``exports`` into ``out``, atomically.
+
+    Without ``paths`` it builds the bundled sample: its articles and its Label Studio export.
+    Each export is kept in the build as the provenance of the release (``exports/``) and
+    listed with its sha256 in the manifest; the conversion stage reads it from there.
+    """
     with contextlib.ExitStack() as stack:
         if not paths:
             paths = [stack.enter_context(sample_articles())]
+            exports = exports or [stack.enter_context(sample_export())]
             if options.language is None:
                 options = options.replace(language="en")  # the sample is English, as its README states
+        missing = [e for e in exports if not e.is_file()]
+        if missing:
+            raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
         with staged_folder(out) as stage:
             summary = ingest_to_folder(paths, stage, options=options, progress=progress)
             if summary.documents == 0:
@@ -97,25 +117,46 @@ def build_corpus(
                     f"no article was accepted from {len(paths)} input(s) ({summary.quarantined} quarantined: "
                     f"{dict(summary.reasons)}); see the ingest summary above and fix the inputs"
                 )
-            manifest = _manifest(paths, stage, summary)
+            kept = _keep_exports(exports, stage / EXPORTS_FOLDER)
+            manifest = _manifest(paths, kept, stage, summary)
             write_json(manifest, stage / MANIFEST_FILE)
     return BuildResult(out, summary, manifest)
 
 
-def _manifest(paths: Sequence[Path], stage: Path, summary: IngestSummary) -> dict[str, Any]:
+def _keep_exports(exports: Sequence[Path], folder: Path) -> list[tuple[Path, Path]]:
+    """Copy each export into the build as ``exports/NN-name``; returns (source, copy) pairs."""
+    kept = []
+    for number, export in enumerate(exports, start=1):
+        folder.mkdir(exist_ok=True)
+        copy = folder / f"{number:02d}-{export.name}"
+        shutil.copyfile(export, copy)
+        kept.append((export, copy))
+    return kept
+
+
+def _manifest(
+    paths: Sequence[Path], exports: list[tuple[Path, Path]], stage: Path, summary: IngestSummary
+) -> dict[str, Any]:
     inputs = discover_inputs(paths)
-    outputs = sorted(p for p in stage.iterdir() if p.is_file())
-    files = {p.name: _sha256(p) for p in outputs}
+    outputs = sorted(p for p in stage.rglob("*") if p.is_file())
+    files = {p.relative_to(stage).as_posix(): _sha256(p) for p in outputs}
     fingerprint = hashlib.sha256("".join(f"{n}:{h}\n" for n, h in files.items()).encode()).hexdigest()
     return {
         "newsspan": version(),
         "python": platform.python_version(),
         "packages": {name: _package_version(name) for name in ("pyarrow",)},
-        "inputs": [{"name": f.name, "sha256": _sha256(f.path), "bytes": f.path.stat().st_size} for f in inputs.files],
+        "inputs": [_file_entry(f.name, f.path) for f in inputs.files],
+        "exports": [
+            _file_entry(copy.relative_to(stage).as_posix(), copy) | {"source": src.name} for src, copy in exports
+        ],
         "counts": summary.as_dict(),
         "outputs": files,
         "fingerprint": fingerprint,
     }
+
+
+def _file_entry(name: str, path: Path) -> dict[str, Any]:
+    return {"name": name, "sha256": _sha256(path), "bytes": path.stat().st_size}
 
 
 def _package_version(name: str) -> str | None:

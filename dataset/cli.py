@@ -140,6 +140,13 @@ def ingest(
     type=click.Path(file_okay=False, path_type=Path),
     help="Build folder, replaced atomically [default: build.out in newsspan.toml, else build/corpus].",
 )
+@click.option(
+    "--export",
+    "exports",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Label Studio JSON export (from `newsspan label pull` or the UI); repeatable.",
+)
 @_language
 @_stance_target
 @_json
@@ -148,20 +155,22 @@ def build(
     ctx: click.Context,
     paths: tuple[Path, ...],
     out: Path | None,
+    exports: tuple[Path, ...],
     language: str | None,
     stance_target: str | None,
     as_json: bool,
 ) -> None:
     """Build the corpus: the bundled sample by default, or the articles in PATHS.
 
-    Runs every stage that exists (today: ingest) into a hidden staging folder and swaps it in
-    at the end, with a manifest.json of inputs, counts, versions and output fingerprints. An
-    interrupted build never leaves a complete-looking folder.
+    Runs every stage that exists (today: ingest, and keeping the Label Studio exports as
+    provenance) into a hidden staging folder and swaps it in at the end, with a manifest.json
+    of inputs, exports, counts, versions and output fingerprints. An interrupted build never
+    leaves a complete-looking folder.
 
     \b
     Example:
       newsspan build                         # the bundled sample -> build/corpus
-      newsspan build ../shared/seeds --out build/seeds --language en
+      newsspan build ../shared/seeds --export build/t/label-studio-export.json --out build/seeds
     """
     from newsspan.dataset.build import build_corpus
 
@@ -169,7 +178,7 @@ def build(
     options = _ingest_options(settings, language=language, stance_target=stance_target)
     target = out or Path(settings.build.out)
     with progress_bar(ctx, "build: ingest") as progress:
-        result = build_corpus(list(paths) or None, target, options=options, progress=progress)
+        result = build_corpus(list(paths) or None, target, options=options, exports=exports, progress=progress)
     if as_json:
         click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
     else:

@@ -134,10 +134,14 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
     assert manifest["counts"]["reconciles"] is True
     assert sorted(p.name for p in out.iterdir()) == [
         "documents.parquet",
+        "exports",
         "ingest.json",
         "manifest.json",
         "quarantine.parquet",
     ]
+    (export,) = manifest["exports"]
+    assert (export["name"], export["source"]) == ("exports/01-label-studio-export.json", "label-studio-export.json")
+    assert manifest["outputs"]["exports/01-label-studio-export.json"] == export["sha256"]
     assert json.loads((out / "manifest.json").read_text()) == manifest
     assert {d["language"] for d in pq.read_table(out / "documents.parquet").to_pylist()} == {"en"}
     assert [p.name for p in tmp_path.iterdir()] == ["corpus"]  # no staging folder left
