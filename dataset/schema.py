@@ -319,6 +319,12 @@ SPANS: Final = Table(
         Column("start", _OFFSET, False, "First code point of the span in documents.text."),
         Column("end", _OFFSET, False, "One past the last code point (half-open)."),
         Column("text", pa.string(), False, "documents.text[start:end], recomputed, never trusted."),
+        Column(
+            "repair",
+            pa.string(),
+            True,
+            "How conversion fixed the exported offsets: 'utf16', 'trim' or 'shift+N'; null when none.",
+        ),
     ),
 )
 

@@ -147,6 +147,42 @@ def pull(ctx: click.Context, out: Path, as_json: bool) -> None:
 
 
 @label.command(context_settings=CONTEXT)
+@click.argument("export", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--documents",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The documents.parquet the tasks were pushed from [default: documents from the tasks' data].",
+)
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--max-shift",
+    type=click.IntRange(0, 200),
+    default=16,
+    show_default=True,
+    help="How far (code points) a span may be moved to the text the export says it covers.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.pass_context
+def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path, max_shift: int, as_json: bool) -> None:
+    """Convert a full JSON export into annotations, spans, relations and stance tables.
+
+    Every span's offsets are checked against the document text: UTF-16 offsets are converted,
+    spans a few characters off or with stray whitespace are repaired (recorded in `repair`),
+    anything else is quarantined with both texts. Every result item ends in a table or in
+    quarantine.parquet; convert.json has the counts.
+
+    \b
+    Example:
+      newsspan label convert build/t/label-studio-export.json --documents build/t/documents.parquet --out build/t
+    """
+    from newsspan.labeling.tables import convert_export
+
+    with progress_bar(ctx, "convert") as progress:
+        summary = convert_export(export, out, documents=documents, max_shift=max_shift, progress=progress)
+    _print(ctx, as_json, {"out": str(out), **summary.as_dict()})
+
+
+@label.command(context_settings=CONTEXT)
 @click.pass_context
 def invite(ctx: click.Context) -> None:
     """Print the sign-up link to send to annotators (each gets their own account).

@@ -52,18 +52,49 @@ def annotation_result(text: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
         start = locate(text, span["text"], span["occurrence"])
         value = {"start": start, "end": start + len(span["text"]), "text": span["text"], "labels": [span["label"]]}
         values[span["id"]] = value
-        result.append({"id": span["id"], "from_name": LAYER[span["label"]], "to_name": "text", "type": "labels",
-                       "origin": "manual", "value": value})  # fmt: skip
+        result.append(
+            {
+                "id": span["id"],
+                "from_name": LAYER[span["label"]],
+                "to_name": "text",
+                "type": "labels",
+                "origin": "manual",
+                "value": value,
+            }
+        )
     for relation in spec.get("relations", []):
-        result.append({"from_id": relation["from"], "to_id": relation["to"], "type": "relation",
-                       "direction": "right", "labels": [relation["type"]]})  # fmt: skip
+        result.append(
+            {
+                "from_id": relation["from"],
+                "to_id": relation["to"],
+                "type": "relation",
+                "direction": "right",
+                "labels": [relation["type"]],
+            }
+        )
     for region, stance in spec.get("quote_stance", {}).items():
         value = {k: values[region][k] for k in ("start", "end", "text")} | {"choices": [stance]}
-        result.append({"id": region, "from_name": "quote_stance", "to_name": "text", "type": "choices",
-                       "origin": "manual", "value": value})  # fmt: skip
+        result.append(
+            {
+                "id": region,
+                "from_name": "quote_stance",
+                "to_name": "text",
+                "type": "choices",
+                "origin": "manual",
+                "value": value,
+            }
+        )
     if spec.get("doc_stance"):
-        result.append({"id": f"ds-{spec['spans'][0]['id']}"[:10], "from_name": "doc_stance", "to_name": "text",
-                       "type": "choices", "origin": "manual", "value": {"choices": [spec["doc_stance"]]}})  # fmt: skip
+        result.append(
+            {
+                "id": f"ds-{spec['spans'][0]['id']}"[:10],
+                "from_name": "doc_stance",
+                "to_name": "text",
+                "type": "choices",
+                "origin": "manual",
+                "value": {"choices": [spec["doc_stance"]]},
+            }
+        )
     return result
 
 
@@ -81,13 +112,18 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="newsspan-sample-"))
     try:
         with sample_articles() as folder:
-            ingest_to_folder([folder], work / "t", options=IngestOptions(language="en",
-                             stance_target=spec["stance_target"]))  # fmt: skip
+            ingest_to_folder(
+                [folder], work / "t", options=IngestOptions(language="en", stance_target=spec["stance_target"])
+            )
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
-        options = LabelStudioOptions(url=f"http://127.0.0.1:{port}", data_dir=str(work / "ls"),
-                                     project_title="newsspan sample", username="lead@newsspan.sample")  # fmt: skip
+        options = LabelStudioOptions(
+            url=f"http://127.0.0.1:{port}",
+            data_dir=str(work / "ls"),
+            project_title="newsspan sample",
+            username="lead@newsspan.sample",
+        )
         _, credentials = start_server(options, data_dir=work / "ls", venv=args.venv)
         try:
             _, project = push_documents(options, work / "t" / "documents.parquet")
@@ -103,8 +139,12 @@ def main() -> None:
                 document = documents[source]
                 for name, annotation in by_annotator.items():
                     if name not in clients:
-                        token = sign_up(options.url, credentials.token, email=f"{name}@newsspan.sample",
-                                        password=f"{name}-sample-pass")  # fmt: skip
+                        token = sign_up(
+                            options.url,
+                            credentials.token,
+                            email=f"{name}@newsspan.sample",
+                            password=f"{name}-sample-pass",
+                        )
                         clients[name] = LabelStudio(base_url=options.url, api_key=token)
                     clients[name].annotations.create(
                         id=tasks[document["doc_id"]].id,

@@ -1,0 +1,111 @@
+"""Verifying an exported span's offsets against the document: accept, repair, or refuse.
+
+Offsets are Python code points into the document text, half-open ``[start, end)``. An export's
+``value.text`` is a hint, never the truth: Label Studio's UI stores each line break inside a
+span as the two characters ``\\n`` and tabs as spaces, and the server validates nothing. The
+rules, in order:
+
+1. offsets in range and the text matches (exactly, or in the UI's rendering) → accepted;
+2. the document has characters outside the BMP and the offsets read as UTF-16 code units
+   match the text → converted to code points (repair ``utf16``);
+3. the text differs only by surrounding whitespace → trimmed to it (repair ``trim``);
+4. the text is found a few characters away → moved there, nearest first (repair ``shift±N``);
+5. anything else (out of range, ``start >= end``, text nowhere near) → refused with both texts.
+
+A span is never moved without a repair note, and a span without exported text is accepted only
+when its offsets are in range.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Aligned", "Misaligned", "align_span", "code_points_from_utf16", "ui_rendering"]
+
+_LINE_BREAK = re.compile(r"\r|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    start: int
+    end: int
+    repair: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Misaligned:
+    reason: str  # 'out_of_range', 'empty_span', 'text_mismatch'
+    detail: str
+
+
+def ui_rendering(text: str) -> str:
+    """How Label Studio's UI writes ``text`` into ``value.text``: each CR or LF as ``\\n``, tabs as spaces."""
+    return _LINE_BREAK.sub(r"\\n", text).replace("\t", " ")
+
+
+def code_points_from_utf16(text: str, offset: int) -> int | None:
+    """The code-point index of UTF-16 unit ``offset`` in ``text``; None inside a surrogate pair."""
+    units = 0
+    for index, char in enumerate(text):
+        if units == offset:
+            return index
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > offset:
+            return None
+    return len(text) if units == offset else None
+
+
+def _matches(text: str, start: int, end: int, exported: str) -> bool:
+    piece = text[start:end]
+    return piece == exported or ui_rendering(piece) == exported
+
+
+def align_span(  # noqa: PLR0911 (one return per documented rule)
+    text: str, start: int, end: int, exported: str | None, *, max_shift: int = 16
+) -> Aligned | Misaligned:
+    """Check ``[start, end)`` against ``text`` and the exported span text; see the module docstring."""
+    in_range = 0 <= start < end <= len(text)
+    if exported is None or exported == "":
+        if in_range:
+            return Aligned(start, end)
+        return _refuse(text, start, end, exported)
+    if in_range and _matches(text, start, end, exported):
+        return Aligned(start, end)
+    if any(ord(c) > 0xFFFF for c in text):
+        first, last = code_points_from_utf16(text, start), code_points_from_utf16(text, end)
+        if first is not None and last is not None and first < last and _matches(text, first, last, exported):
+            return Aligned(first, last, "utf16")
+    stripped = exported.strip()
+    if stripped and in_range and text[start:end].strip() == stripped:
+        offset = text[start:end].index(stripped)
+        return Aligned(start + offset, start + offset + len(stripped), "trim")
+    moved = _nearest(text, stripped or exported, start, max_shift)
+    if moved is not None:
+        return Aligned(moved, moved + len(stripped or exported), f"shift{moved - start:+d}")
+    return _refuse(text, start, end, exported)
+
+
+def _nearest(text: str, needle: str, start: int, max_shift: int) -> int | None:
+    if not needle:
+        return None
+    window_start = max(0, start - max_shift)
+    window = text[window_start : start + max_shift + len(needle)]
+    found = [window_start + m.start() for m in re.finditer(re.escape(needle), window)]
+    found = [f for f in found if abs(f - start) <= max_shift]
+    return min(found, key=lambda f: (abs(f - start), f)) if found else None
+
+
+def _refuse(text: str, start: int, end: int, exported: str | None) -> Misaligned:
+    said = "no text" if exported is None else repr(exported[:80])
+    if not isinstance(start, int) or not isinstance(end, int) or start < 0 or end > len(text):
+        return Misaligned(
+            "out_of_range", f"[{start}, {end}) is outside the text (length {len(text)}); export has {said}"
+        )
+    if start >= end:
+        return Misaligned("empty_span", f"[{start}, {end}) is empty or reversed; export has {said}")
+    return Misaligned(
+        "text_mismatch",
+        f"[{start}, {end}) covers {text[start:end][:80]!r} but the export has {said}, and it is not within "
+        "a few characters; fix the span in Label Studio and export again",
+    )

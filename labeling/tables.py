@@ -1,0 +1,274 @@
+"""A Label Studio JSON export file → the schema's table files, streaming.
+
+The export is parsed task by task with ijson, so memory does not grow with the export; rows are
+written in batches. Documents come from a ``documents`` table (the task text must equal the
+document text, else the task is quarantined as changed) or, without one, from the tasks' own
+``data``, written as ``documents.parquet``. All files appear only when the whole export was
+read (a truncated export raises and leaves nothing behind), and ``convert.json`` (the summary)
+is written last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
+from newsspan.dataset.records import Rejection, rejections_table, rows_table
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
+from newsspan.labeling.convert import STAGE, TaskRows, convert_task, task_doc_id
+
+__all__ = ["ConvertSummary", "convert_export", "iter_tasks"]
+
+SUMMARY_FILE = "convert.json"
+_DOC_FIELDS = ("title", "dek", "outlet", "agency", "dateline", "published", "language", "stance_target")
+
+
+@dataclass
+class ConvertSummary:
+    """Counts that reconcile: every result item is in a table or in quarantine."""
+
+    tasks: int = 0
+    tasks_quarantined: int = 0
+    annotations: int = 0
+    items: int = 0
+    items_quarantined: int = 0
+    rows: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+    repairs: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def items_converted(self) -> int:
+        return self.rows["spans"] + self.rows["relations"] + self.rows["stance"]
+
+    @property
+    def reconciles(self) -> bool:
+        return self.items == self.items_converted + self.items_quarantined
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tasks": self.tasks,
+            "tasks_quarantined": self.tasks_quarantined,
+            "annotations": self.annotations,
+            "result_items": self.items,
+            "result_items_converted": self.items_converted,
+            "result_items_quarantined": self.items_quarantined,
+            "rows": dict(sorted(self.rows.items())),
+            "quarantine_reasons": dict(sorted(self.reasons.items())),
+            "repairs": dict(sorted(self.repairs.items())),
+            "reconciles": self.reconciles,
+        }
+
+
+class _Counting:
+    """A binary file wrapper that reports how many bytes were read (for progress bars)."""
+
+    def __init__(self, handle: Any, on_bytes: Callable[[int], None] | None) -> None:
+        self.handle = handle
+        self.on_bytes = on_bytes
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.handle.read(size)
+        if self.on_bytes is not None:
+            self.on_bytes(len(chunk))
+        return chunk
+
+
+def iter_tasks(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
+    """The tasks of a full JSON export, one at a time (constant memory)."""
+    import ijson
+
+    with path.open("rb") as raw:
+        handle = _Counting(raw, on_bytes)
+        tasks = ijson.items(handle, "item", use_float=True)
+        count = 0
+        try:
+            for task in tasks:
+                count += 1
+                yield task
+        except ijson.JSONError as exc:
+            raise InputError(
+                f"{path} is not a complete Label Studio JSON export (after {count} task(s): {exc}); it may be "
+                "truncated: download it again with `newsspan label pull` or from the UI (format JSON)",
+                path=path,
+            ) from None
+
+
+@dataclass
+class _Batches:
+    writers: dict[str, TableWriter]
+    size: int
+    pending: dict[str, list[Any]] = field(default_factory=dict)
+
+    def add(self, name: str, rows: list[Any]) -> None:
+        self.pending.setdefault(name, []).extend(rows)
+        if len(self.pending[name]) >= self.size:
+            self.flush(name)
+
+    def flush(self, name: str | None = None) -> None:
+        for key in [name] if name else list(self.pending):
+            rows = self.pending.pop(key, [])
+            if rows:
+                writer = self.writers[key]
+                table = rejections_table(rows) if key == "quarantine" else rows_table(rows, writer.schema)
+                writer.write(table)
+
+
+def convert_export(
+    export: Path,
+    out: Path,
+    *,
+    documents: Path | None = None,
+    max_shift: int = 16,
+    batch_size: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> ConvertSummary:
+    """Convert ``export`` into table files in ``out``; returns the summary (also ``convert.json``)."""
+    known = _documents(documents) if documents is not None else None
+    ensure_folder(out)
+    (out / SUMMARY_FILE).unlink(missing_ok=True)
+    tables: list[Table] = [ANNOTATIONS, SPANS, RELATIONS, STANCE, QUARANTINE] + ([DOCUMENTS] if known is None else [])
+    summary = ConvertSummary()
+    seen: set[Any] = set()
+    derived: dict[str, tuple[str, str | None]] = {}
+    size, done = export.stat().st_size, 0
+
+    def read(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress is not None:
+            progress(min(done, size), size)
+
+    with ExitStack() as stack:
+        writers = {t.name: stack.enter_context(TableWriter(out / t.file_name, schema=t)) for t in tables}
+        batches = _Batches(writers, batch_size)
+        for task in iter_tasks(export, on_bytes=read):
+            summary.tasks += 1
+            _one_task(task, known, derived, seen, batches, summary, max_shift)
+        batches.flush()
+    if not summary.reconciles:  # a bug, not bad input
+        raise AssertionError(f"convert counts do not reconcile: {summary.as_dict()}")
+    write_json(summary.as_dict(), out / SUMMARY_FILE)
+    return summary
+
+
+def _one_task(
+    task: Any,
+    known: dict[str, tuple[str, str | None]] | None,
+    derived: dict[str, tuple[str, str | None]],
+    seen: set[Any],
+    batches: _Batches,
+    summary: ConvertSummary,
+    max_shift: int,
+) -> None:
+    items = _count_items(task)
+    data = task.get("data") if isinstance(task, dict) else None
+    refusal = _refuse_task(task, data, known if known is not None else derived, seen, derive=known is None)
+    if refusal is not None:
+        summary.tasks_quarantined += 1
+        summary.items += items
+        summary.items_quarantined += items
+        summary.reasons[refusal.reason] += 1
+        batches.add("quarantine", [refusal])
+        return
+    assert isinstance(data, dict)
+    doc_id = task_doc_id(data)
+    if known is None and doc_id not in derived:  # documents from the tasks' own data, once each
+        target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
+        derived[doc_id] = (data["text"], target or None)
+        batches.add("documents", [_document_row(task, data, doc_id)])
+        summary.rows["documents"] += 1
+    text, target = (known if known is not None else derived)[doc_id]
+    rows: TaskRows = convert_task(task, text, target=target, max_shift=max_shift)
+    for name in ("annotations", "spans", "relations", "stance"):
+        batches.add(name, getattr(rows, name))
+        summary.rows[name] += len(getattr(rows, name))
+    batches.add("quarantine", rows.rejections)
+    summary.annotations += len(rows.annotations)
+    summary.items += rows.items
+    summary.items_quarantined += rows.items_rejected
+    summary.reasons.update(r.reason for r in rows.rejections)
+    summary.repairs.update(rows.repairs)
+
+
+def _count_items(task: Any) -> int:
+    if not isinstance(task, dict):
+        return 0
+    sources = (task.get("annotations") or []) + [p for p in task.get("predictions") or [] if isinstance(p, dict)]
+    return sum(len(a.get("result") or []) for a in sources if isinstance(a, dict))
+
+
+def _refuse_task(
+    task: Any, data: Any, known: dict[str, tuple[str, str | None]], seen: set[Any], *, derive: bool = False
+) -> Rejection | None:
+    task_id = task.get("id") if isinstance(task, dict) else None
+    source = f"task {task_id}"
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return Rejection(
+            source,
+            None,
+            STAGE,
+            "missing_text",
+            f"{source}: its data has no 'text' string (keys: {sorted(data or {})}); "
+            "newsspan reads the article from data.text",
+        )
+    doc_id = task_doc_id(data)
+    if task_id in seen:
+        return Rejection(
+            source,
+            doc_id,
+            STAGE,
+            "duplicate_task",
+            f"{source} (document {doc_id}) appears twice in the export; the first is kept",
+        )
+    seen.add(task_id)
+    if doc_id not in known and not derive:
+        return Rejection(
+            source,
+            doc_id,
+            STAGE,
+            "unknown_document",
+            f"{source}: document {doc_id} is not in the documents table; pass the documents "
+            "it was pushed from, or convert without --documents",
+        )
+    if doc_id in known and known[doc_id][0] != data["text"]:
+        return Rejection(
+            source,
+            doc_id,
+            STAGE,
+            "text_changed",
+            f"{source}: document {doc_id}'s text changed since export (task text "
+            f"{len(data['text'])} characters, document {len(known[doc_id][0])}); its "
+            "annotations point into the old text: re-push and re-annotate, or convert "
+            "against the documents it was pushed from",
+        )
+    return None
+
+
+def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
+    table = read_table(path, schema=DOCUMENTS).select(["doc_id", "text", "stance_target"])
+    return {row["doc_id"]: (row["text"], row["stance_target"]) for row in table.to_pylist()}
+
+
+def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> dict[str, Any]:
+    text = data["text"]
+    extra = {k: v for k, v in data.items() if k not in ("text", "doc_id", "text_sha256", *_DOC_FIELDS)}
+    row = {field: (data.get(field) or None) if isinstance(data.get(field), str) else None for field in _DOC_FIELDS}
+    return row | {
+        "doc_id": doc_id,
+        "source": f"label-studio task {task.get('id')}",
+        "source_format": "label-studio",
+        "raw_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "encoding": "utf-8",
+        "text": text,
+        "published_at": None,
+        "meta_spans": [],
+        "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str) if extra else None,
+    }
