@@ -95,7 +95,8 @@ def iter_tasks(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
                 yield task
         except ijson.JSONError as exc:
             raise InputError(
-                f"{path} is not a complete Label Studio JSON export (after {count} task(s): {exc}); it may be "
+                f"{path} is not a complete Label Studio JSON export (after {count} task(s): "
+                f"{str(exc).splitlines()[0]}); it may be "
                 "truncated: download it again with `newsspan label pull` or from the UI (format JSON)",
                 path=path,
             ) from None

@@ -1,0 +1,122 @@
+"""Export conversion: golden cases under tests/data/exports/<case>/, the sample export, bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.schema import DOCUMENTS
+from newsspan.labeling.tables import convert_export
+
+CASES = Path(__file__).resolve().parent / "data" / "exports"
+NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
+
+
+def _documents(case: Path, out: Path) -> Path:
+    rows = [
+        {"source": "t", "source_format": "txt", "raw_sha256": "0" * 64, "encoding": "utf-8", "meta_spans": [], **d}
+        for d in json.loads((case / "documents.json").read_text(encoding="utf-8"))
+    ]
+    path = out / "in" / "documents.parquet"
+    path.parent.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(rows, schema=DOCUMENTS.arrow_schema), path)
+    return path
+
+
+def _read(out: Path, name: str) -> list[dict]:
+    return pq.read_table(out / f"{name}.parquet").to_pylist()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_export_case_converts_to_its_golden_tables(name, tmp_path):
+    case = CASES / name
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    summary = convert_export(case / "export.json", tmp_path / "out", documents=_documents(case, tmp_path))
+    out = tmp_path / "out"
+    spans = _read(out, "spans")
+    assert [[s["region_id"], s["label"], s["start"], s["end"], s["text"], s["repair"]] for s in spans] == expected[
+        "spans"
+    ]
+    texts = {d["doc_id"]: d["text"] for d in json.loads((case / "documents.json").read_text(encoding="utf-8"))}
+    for span in spans:
+        assert texts[span["doc_id"]][span["start"] : span["end"]] == span["text"]
+    if "relations" in expected:
+        assert [[r["relation"], r["from_region_id"], r["to_region_id"]] for r in _read(out, "relations")] == expected[
+            "relations"
+        ]
+    if "stance" in expected:
+        assert [[s["scope"], s["region_id"], s["target"], s["value"]] for s in _read(out, "stance")] == expected[
+            "stance"
+        ]
+    if "annotations" in expected:
+        got = [[a["annotation_id"], a["annotator"], a["cancelled"]] for a in _read(out, "annotations")]
+        assert got == expected["annotations"]
+    quarantine = _read(out, "quarantine")
+    assert [q["reason"] for q in quarantine] == [reason for reason, _ in expected["quarantine"]]
+    for row, (_, region) in zip(quarantine, expected["quarantine"], strict=True):
+        assert row["stage"] == "convert"
+        assert row["source"] in row["detail"]
+        if region is not None:
+            assert f"region {region}" in row["detail"]
+    assert summary.reconciles
+    assert json.loads((out / "convert.json").read_text())["reconciles"] is True
+
+
+def test_without_documents_the_tasks_data_become_the_documents(tmp_path):
+    case = CASES / "quote_relations_stance"
+    convert_export(case / "export.json", tmp_path)
+    (document,) = _read(tmp_path, "documents")
+    assert (document["doc_id"], document["stance_target"], document["source_format"]) == (
+        "qt1",
+        "the panel",
+        "label-studio",
+    )
+    assert [s["text"] for s in _read(tmp_path, "spans")] == ["We reject it,", "the ministry", "said"]
+
+
+def test_the_sample_export_converts_completely(tmp_path):
+    from newsspan.dataset.build import ingest_to_folder, sample_articles, sample_export
+    from newsspan.dataset.config import IngestOptions
+
+    with sample_articles() as folder:
+        ingest_to_folder([folder], tmp_path / "t", options=IngestOptions(language="en"))
+    with sample_export() as export:
+        summary = convert_export(export, tmp_path / "t", documents=tmp_path / "t" / "documents.parquet")
+    assert summary.tasks == 10 and summary.tasks_quarantined == 0
+    assert summary.items_quarantined == 0 and summary.reconciles
+    documents = {d["doc_id"]: d["text"] for d in _read(tmp_path / "t", "documents")}
+    spans = _read(tmp_path / "t", "spans")
+    assert {s["layer"] for s in spans} == {"entity", "quote", "boilerplate"}
+    assert all(documents[s["doc_id"]][s["start"] : s["end"]] == s["text"] for s in spans)
+    assert {s["scope"] for s in _read(tmp_path / "t", "stance")} == {"document", "quote"}
+    assert {a["annotator"] for a in _read(tmp_path / "t", "annotations")} == {
+        "ann1@newsspan.sample",
+        "ann2@newsspan.sample",
+    }
+
+
+@pytest.mark.parametrize("cut", [1, 200, -2], ids=["first-byte", "mid-task", "last-bracket"])
+def test_truncated_export_is_a_clear_error_and_writes_nothing(tmp_path, cut):
+    data = (CASES / "two_annotators" / "export.json").read_bytes()
+    export = tmp_path / "export.json"
+    export.write_bytes(data[:cut])
+    with pytest.raises(InputError, match=r"is not a complete Label Studio JSON export .* download it again"):
+        convert_export(export, tmp_path / "out")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+def test_convert_command_prints_a_reconciling_summary(tmp_path, runner):
+    from newsspan.dataset.cli import cli
+
+    case = CASES / "bad_items"
+    result = runner.invoke(cli, ["label", "convert", str(case / "export.json"), "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["result_items"] == 16
+    assert (summary["result_items_converted"], summary["result_items_quarantined"]) == (4, 12)
+    assert summary["repairs"] == {"shift": 1, "trim": 1}
