@@ -27,15 +27,16 @@ from typing import Any
 from newsspan.dataset.config import IngestOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
-from newsspan.dataset.io import TableWriter, ensure_folder, staged_folder, write_json
+from newsspan.dataset.io import TableWriter, ensure_folder, read_table, staged_folder, write_json, write_table
 from newsspan.dataset.readers import discover_inputs
-from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 
 __all__ = ["BuildResult", "build_corpus", "ingest_to_folder", "sample_articles", "sample_export", "version"]
 
 SUMMARY_FILE = "ingest.json"
 MANIFEST_FILE = "manifest.json"
 EXPORTS_FOLDER = "exports"
+ANNOTATION_TABLES = (ANNOTATIONS, SPANS, RELATIONS, STANCE)
 Progress = Callable[[int, int], None]
 
 
@@ -118,7 +119,8 @@ def build_corpus(
                     f"{dict(summary.reasons)}); see the ingest summary above and fix the inputs"
                 )
             kept = _keep_exports(exports, stage / EXPORTS_FOLDER)
-            manifest = _manifest(paths, kept, stage, summary)
+            converted = _convert_exports([copy for _, copy in kept], stage)
+            manifest = _manifest(paths, kept, stage, summary) | {"convert": converted}
             write_json(manifest, stage / MANIFEST_FILE)
     return BuildResult(out, summary, manifest)
 
@@ -132,6 +134,34 @@ def _keep_exports(exports: Sequence[Path], folder: Path) -> list[tuple[Path, Pat
         shutil.copyfile(export, copy)
         kept.append((export, copy))
     return kept
+
+
+def _convert_exports(exports: Sequence[Path], stage: Path) -> list[dict[str, Any]]:
+    """Convert each export against the build's documents and merge the tables into ``stage``.
+
+    The annotation tables are written even without exports (empty), so later stages can rely
+    on them; conversion quarantine rows join the ingest quarantine.
+    """
+    import pyarrow as pa
+
+    from newsspan.labeling.tables import convert_export
+
+    parts: list[Path] = []
+    summaries: list[dict[str, Any]] = []
+    for number, export in enumerate(exports, start=1):
+        part = stage / f".convert-{number:02d}"
+        summary = convert_export(export, part, documents=stage / DOCUMENTS.file_name)
+        summaries.append({"export": export.relative_to(stage).as_posix(), **summary.as_dict()})
+        parts.append(part)
+    for table in (*ANNOTATION_TABLES, QUARANTINE):
+        pieces = [read_table(part / table.file_name, schema=table) for part in parts]
+        if table is QUARANTINE:
+            pieces.insert(0, read_table(stage / table.file_name, schema=table))
+        merged = pa.concat_tables(pieces) if pieces else table.arrow_schema.empty_table()
+        write_table(merged, stage / table.file_name, schema=table)
+    for part in parts:
+        shutil.rmtree(part)
+    return summaries
 
 
 def _manifest(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -133,12 +134,19 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
     assert manifest["counts"]["documents"] == 10
     assert manifest["counts"]["reconciles"] is True
     assert sorted(p.name for p in out.iterdir()) == [
+        "annotations.parquet",
         "documents.parquet",
         "exports",
         "ingest.json",
         "manifest.json",
         "quarantine.parquet",
+        "relations.parquet",
+        "spans.parquet",
+        "stance.parquet",
     ]
+    (converted,) = manifest["convert"]
+    assert converted["reconciles"] and converted["tasks"] == 10 and converted["result_items_quarantined"] == 0
+    assert pq.read_table(out / "spans.parquet").num_rows == converted["rows"]["spans"] > 0
     (export,) = manifest["exports"]
     assert (export["name"], export["source"]) == ("exports/01-label-studio-export.json", "label-studio-export.json")
     assert manifest["outputs"]["exports/01-label-studio-export.json"] == export["sha256"]
@@ -206,3 +214,20 @@ def test_help_path_imports_no_heavy_module():
     code = f"import sys; from newsspan.dataset.cli import cli; print([m for m in {heavy!r} if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_build_merges_conversion_quarantine_with_ingest_and_writes_empty_tables(runner, seeds_dir, tmp_path):
+    export = Path(__file__).parent / "data" / "exports" / "bad_tasks" / "export.json"
+    out = tmp_path / "seeds"
+    result = runner.invoke(cli, ["build", str(seeds_dir), "--export", str(export), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads(result.stdout)
+    quarantine = pq.read_table(out / "quarantine.parquet").to_pylist()
+    reasons = Counter(q["reason"] for q in quarantine)
+    assert reasons == Counter(manifest["convert"][0]["quarantine_reasons"])
+    assert reasons == {"missing_text": 1, "duplicate_task": 1, "unknown_document": 3}
+    assert {q["stage"] for q in quarantine} == {"convert"}
+    assert pq.read_table(out / "spans.parquet").num_rows == 0
+    plain = runner.invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path / "plain"), "--json"])
+    assert json.loads(plain.stdout)["convert"] == []
+    assert pq.read_table(tmp_path / "plain" / "annotations.parquet").num_rows == 0
