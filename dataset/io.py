@@ -31,6 +31,7 @@ __all__ = [
     "staged_folder",
     "write_json",
     "write_table",
+    "write_table_raw",
 ]
 
 
@@ -48,6 +49,17 @@ def _temp_sibling(path: Path, *, suffix: str = "") -> Path:
     os.fchmod(fd, _FILE_MODE)
     os.close(fd)
     return Path(name)
+
+
+def write_table_raw(table: pa.Table, path: Path) -> None:
+    """Write a table that is not one of the schema's (a report), atomically, as Parquet."""
+    ensure_folder(path.parent)
+    temp = _temp_sibling(path)
+    try:
+        pq.write_table(table, temp, compression="zstd")
+        temp.replace(path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def write_table(table: pa.Table, path: Path, *, schema: Table) -> None:

@@ -183,6 +183,30 @@ def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path,
 
 
 @label.command(context_settings=CONTEXT)
+@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON on stdout.")
+@click.pass_context
+def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool) -> None:
+    """Inter-annotator agreement: span F1 per layer and label, Krippendorff's alpha for stance.
+
+    Reads annotations, spans and stance from TABLES (a `label convert` or `build` folder);
+    writes agreement.parquet (every figure), agreement.json and agreement.md.
+
+    \b
+    Example:
+      newsspan label agreement build/corpus && cat build/corpus/agreement.md
+    """
+    from newsspan.labeling.workflow import agreement_report
+
+    summary = agreement_report(tables, out or tables)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
+    else:
+        click.echo(summary["markdown"], nl=False)
+
+
+@label.command(context_settings=CONTEXT)
 @click.pass_context
 def invite(ctx: click.Context) -> None:
     """Print the sign-up link to send to annotators (each gets their own account).

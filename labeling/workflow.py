@@ -17,7 +17,7 @@ from newsspan.labeling.export import pull_export
 from newsspan.labeling.sync import Project, PushReport, ensure_project, push_tasks
 from newsspan.labeling.tasks import document_tasks, predictions_by_document
 
-__all__ = ["pull_project", "push_documents"]
+__all__ = ["agreement_report", "pull_project", "push_documents"]
 
 
 def push_documents(
@@ -67,3 +67,24 @@ def pull_project(options: LabelStudioOptions, out: Path) -> dict[str, Any]:
             "(`newsspan label push`) or set label_studio.project_id / project_title in newsspan.toml"
         )
     return asdict(pull_export(backend, project, out))
+
+
+def agreement_report(tables: Path, out: Path) -> dict[str, Any]:
+    """Compute agreement over the tables in ``tables``; write agreement.parquet/.json/.md to ``out``."""
+    from newsspan.dataset.io import ensure_folder, write_json, write_table_raw
+    from newsspan.dataset.schema import ANNOTATIONS
+    from newsspan.labeling.agreement import compute_agreement
+    from newsspan.labeling.reports import agreement_markdown
+
+    report = compute_agreement(
+        read_table(tables / ANNOTATIONS.file_name, schema=ANNOTATIONS),
+        read_table(tables / SPANS.file_name, schema=SPANS),
+        read_table(tables / STANCE.file_name, schema=STANCE),
+    )
+    ensure_folder(out)
+    write_table_raw(report.table, out / "agreement.parquet")
+    summary = {"documents": report.documents, "annotators": report.annotators, "stance_alpha": report.alpha}
+    write_json(summary, out / "agreement.json")
+    markdown = agreement_markdown(report)
+    (out / "agreement.md").write_text(markdown, encoding="utf-8")
+    return summary | {"markdown": markdown}

@@ -1,0 +1,59 @@
+"""Markdown reports for agreement and adjudication: short, readable, from the computed tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsspan.labeling.agreement import ALL, AgreementReport
+
+__all__ = ["agreement_markdown"]
+
+
+def _figure(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
+def agreement_markdown(report: AgreementReport) -> str:
+    """The agreement report: overall span F1 per layer and label, per pair, and stance alpha."""
+    rows = report.table.to_pylist()
+    lines = [
+        "# Inter-annotator agreement",
+        "",
+        f"{report.documents} document(s) annotated by two or more of {len(report.annotators)} annotator(s): "
+        f"{', '.join(report.annotators) or 'none'}.",
+        "Span F1 = 2 × matches / (spans of A + spans of B); exact = same label and offsets, partial = "
+        "overlapping spans of the same label, paired one to one.",
+        "",
+        "## Spans, all annotator pairs",
+        "",
+        "| layer | label | documents | spans A | spans B | F1 exact | F1 partial |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in rows:
+        if row["annotator_a"] == ALL:
+            label = "**all**" if row["label"] == ALL else row["label"]
+            lines.append(_span_line(row, label))
+    lines += ["", "## Spans per annotator pair (all labels of a layer)", "",
+              "| annotator A | annotator B | layer | documents | F1 exact | F1 partial |",
+              "| --- | --- | --- | ---: | ---: | ---: |"]  # fmt: skip
+    for row in rows:
+        if row["annotator_a"] != ALL and row["label"] == ALL:
+            lines.append(
+                f"| {row['annotator_a']} | {row['annotator_b']} | {row['layer']} | {row['documents']} | "
+                f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
+            )
+    lines += ["", "## Stance: Krippendorff's alpha (nominal)", "", "| scope | annotators | units | alpha | note |",
+              "| --- | --- | ---: | ---: | --- |"]  # fmt: skip
+    for entry in report.alpha:
+        lines.append(
+            f"| {entry['scope']} | {', '.join(entry['annotators'])} | {entry['units']} | {_figure(entry['alpha'])} | "
+            f"{entry['note'] or ''} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _span_line(row: dict[str, Any], label: str) -> str:
+    return (
+        f"| {row['layer']} | {label} | {row['documents']} | {row['spans_a']} | {row['spans_b']} | "
+        f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
+    )
