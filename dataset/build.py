@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.config import IngestOptions
+from newsspan.dataset.config import GoldOptions, IngestOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, staged_folder, write_json, write_table
@@ -94,6 +94,7 @@ def build_corpus(
     *,
     options: IngestOptions,
     exports: Sequence[Path] = (),
+    gold: GoldOptions | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the corpus from ``paths`` and Label Studio ``exports`` into ``out``, atomically.
@@ -120,7 +121,8 @@ def build_corpus(
                 )
             kept = _keep_exports(exports, stage / EXPORTS_FOLDER)
             converted = _convert_exports([copy for _, copy in kept], stage)
-            manifest = _manifest(paths, kept, stage, summary) | {"convert": converted}
+            adjudicated = _gold(stage, gold) if kept else None
+            manifest = _manifest(paths, kept, stage, summary) | {"convert": converted, "gold": adjudicated}
             write_json(manifest, stage / MANIFEST_FILE)
     return BuildResult(out, summary, manifest)
 
@@ -162,6 +164,15 @@ def _convert_exports(exports: Sequence[Path], stage: Path) -> list[dict[str, Any
     for part in parts:
         shutil.rmtree(part)
     return summaries
+
+
+def _gold(stage: Path, options: GoldOptions | None) -> dict[str, Any]:
+    """Adjudicate the gold layer into the staged tables (reports beside them)."""
+    from newsspan.labeling.workflow import gold_layer
+
+    summary = gold_layer(stage, options=options or GoldOptions())
+    summary.pop("markdown")
+    return summary
 
 
 def _manifest(

@@ -162,10 +162,10 @@ def build(
 ) -> None:
     """Build the corpus: the bundled sample by default, or the articles in PATHS.
 
-    Runs every stage that exists (today: ingest, and keeping the Label Studio exports as
-    provenance) into a hidden staging folder and swaps it in at the end, with a manifest.json
-    of inputs, exports, counts, versions and output fingerprints. An interrupted build never
-    leaves a complete-looking folder.
+    Runs every stage that exists (ingest; conversion of the Label Studio exports, which are
+    kept as provenance; the gold layer by the [gold] strategy of newsspan.toml) into a hidden
+    staging folder and swaps it in at the end, with a manifest.json of inputs, exports, counts,
+    versions and output fingerprints. An interrupted build never leaves a complete-looking folder.
 
     \b
     Example:
@@ -178,7 +178,9 @@ def build(
     options = _ingest_options(settings, language=language, stance_target=stance_target)
     target = out or Path(settings.build.out)
     with progress_bar(ctx, "build: ingest") as progress:
-        result = build_corpus(list(paths) or None, target, options=options, exports=exports, progress=progress)
+        result = build_corpus(
+            list(paths) or None, target, options=options, exports=exports, gold=settings.gold, progress=progress
+        )
     if as_json:
         click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
     else:

@@ -20,11 +20,19 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, Literal, Self
 
 from newsspan.dataset.errors import ConfigError
 
-__all__ = ["CONFIG_FILE_NAME", "BuildOptions", "IngestOptions", "LabelStudioOptions", "Settings", "load_settings"]
+__all__ = [
+    "CONFIG_FILE_NAME",
+    "BuildOptions",
+    "GoldOptions",
+    "IngestOptions",
+    "LabelStudioOptions",
+    "Settings",
+    "load_settings",
+]
 
 CONFIG_FILE_NAME = "newsspan.toml"
 
@@ -161,12 +169,29 @@ class LabelStudioOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
+class GoldOptions(_Options):
+    """How the gold layer is adjudicated (table ``[gold]`` in ``newsspan.toml``)."""
+
+    # "majority": more than half of a document's annotations marked the span and label;
+    # "threshold": at least `threshold` of them did; "prefer": a reviewer's annotation wins
+    # (the named reviewers, or Label Studio's ground-truth flag), majority elsewhere.
+    strategy: Literal["majority", "threshold", "prefer"] = "majority"
+    threshold: float = 0.5
+    reviewers: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 < self.threshold <= 1:
+            raise ConfigError(f"gold.threshold must be in (0, 1], got {self.threshold}")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All options, one field per ``newsspan.toml`` table."""
 
     ingest: IngestOptions = field(default_factory=IngestOptions)
     build: BuildOptions = field(default_factory=BuildOptions)
     label_studio: LabelStudioOptions = field(default_factory=LabelStudioOptions)
+    gold: GoldOptions = field(default_factory=GoldOptions)
     path: str | None = None  # the file they were read from, for messages
 
     @classmethod

@@ -325,6 +325,12 @@ SPANS: Final = Table(
             True,
             "How conversion fixed the exported offsets: 'utf16', 'trim' or 'shift+N'; null when none.",
         ),
+        Column(
+            "support",
+            pa.list_(pa.string()),
+            True,
+            "For gold spans: the human annotations that marked this span and label; null otherwise.",
+        ),
     ),
 )
 

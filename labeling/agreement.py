@@ -97,12 +97,18 @@ class _Counts:
     def row(self, pair: tuple[str, str], layer: str, label: str) -> dict[str, Any]:
         total = self.spans_a + self.spans_b
         return {
-            "annotator_a": pair[0], "annotator_b": pair[1], "layer": layer, "label": label,
-            "documents": len(self.documents), "spans_a": self.spans_a, "spans_b": self.spans_b,
-            "exact": self.exact, "partial": self.partial,
+            "annotator_a": pair[0],
+            "annotator_b": pair[1],
+            "layer": layer,
+            "label": label,
+            "documents": len(self.documents),
+            "spans_a": self.spans_a,
+            "spans_b": self.spans_b,
+            "exact": self.exact,
+            "partial": self.partial,
             "f1_exact": 2 * self.exact / total if total else None,
             "f1_partial": 2 * self.partial / total if total else None,
-        }  # fmt: skip
+        }
 
 
 @dataclass
@@ -137,8 +143,12 @@ def compute_agreement(annotations: pa.Table, spans: pa.Table, stance: pa.Table) 
             for layer in LAYERS:
                 for label in layer.label_names:
                     a, b = regions[first][(layer.name, label)], regions[second][(layer.name, label)]
-                    for key in ((pair, layer.name, label), (pair, layer.name, ALL), ((ALL, ALL), layer.name, label),
-                                ((ALL, ALL), layer.name, ALL)):  # fmt: skip
+                    for key in (
+                        (pair, layer.name, label),
+                        (pair, layer.name, ALL),
+                        ((ALL, ALL), layer.name, label),
+                        ((ALL, ALL), layer.name, ALL),
+                    ):
                         counts[key].add(doc_id, a, b)
     rows = [c.row(*key) for key, c in sorted(counts.items()) if c.spans_a + c.spans_b]
     annotators = sorted({usable[i]["annotator"] for ids in shared.values() for i in ids})

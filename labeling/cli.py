@@ -207,6 +207,41 @@ def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool)
 
 
 @label.command(context_settings=CONTEXT)
+@click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--strategy", type=click.Choice(["majority", "threshold", "prefer"]), help="[default: majority]")
+@click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="Share of annotations for 'threshold'.")
+@click.option("--reviewer", "reviewers", multiple=True, help="Annotator whose annotation wins ('prefer'); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.pass_context
+def gold(
+    ctx: click.Context,
+    tables: Path,
+    strategy: str | None,
+    threshold: float | None,
+    reviewers: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Adjudicate the gold layer (origin = gold) from the human annotations in TABLES.
+
+    Majority, a threshold share, or a preferred reviewer (Label Studio's ground-truth flag
+    counts as one); a single annotation passes through. Gold spans keep their support;
+    everything not adjudicated is listed in gold_conflicts.parquet and gold.md.
+
+    \b
+    Example:
+      newsspan label gold build/corpus --strategy prefer --reviewer lead@example.org
+    """
+    from newsspan.labeling.workflow import gold_layer
+
+    options = settings_of(ctx).gold.replace(strategy=strategy, threshold=threshold, reviewers=reviewers or None)
+    summary = gold_layer(tables, options=options)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
+    else:
+        click.echo(summary["markdown"], nl=False)
+
+
+@label.command(context_settings=CONTEXT)
 @click.pass_context
 def invite(ctx: click.Context) -> None:
     """Print the sign-up link to send to annotators (each gets their own account).

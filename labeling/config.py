@@ -34,9 +34,25 @@ TASK_DATA_KEYS: Final = ("text", "doc_id", "title", "outlet", "published", "stan
 
 # Colours readable on white, one per label, cycled in declaration order.
 _PALETTE: Final = (
-    "#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#42d4f4", "#f032e6", "#9a6324", "#469990",
-    "#800000", "#808000", "#000075", "#bfef45", "#fabed4", "#ffd8b1", "#dcbeff", "#aaffc3", "#a9a9a9",
-)  # fmt: skip
+    "#e6194b",
+    "#3cb44b",
+    "#4363d8",
+    "#f58231",
+    "#911eb4",
+    "#42d4f4",
+    "#f032e6",
+    "#9a6324",
+    "#469990",
+    "#800000",
+    "#808000",
+    "#000075",
+    "#bfef45",
+    "#fabed4",
+    "#ffd8b1",
+    "#dcbeff",
+    "#aaffc3",
+    "#a9a9a9",
+)
 
 
 def label_colors() -> dict[str, str]:

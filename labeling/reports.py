@@ -6,7 +6,7 @@ from typing import Any
 
 from newsspan.labeling.agreement import ALL, AgreementReport
 
-__all__ = ["agreement_markdown"]
+__all__ = ["agreement_markdown", "gold_markdown"]
 
 
 def _figure(value: float | None) -> str:
@@ -33,17 +33,26 @@ def agreement_markdown(report: AgreementReport) -> str:
         if row["annotator_a"] == ALL:
             label = "**all**" if row["label"] == ALL else row["label"]
             lines.append(_span_line(row, label))
-    lines += ["", "## Spans per annotator pair (all labels of a layer)", "",
-              "| annotator A | annotator B | layer | documents | F1 exact | F1 partial |",
-              "| --- | --- | --- | ---: | ---: | ---: |"]  # fmt: skip
+    lines += [
+        "",
+        "## Spans per annotator pair (all labels of a layer)",
+        "",
+        "| annotator A | annotator B | layer | documents | F1 exact | F1 partial |",
+        "| --- | --- | --- | ---: | ---: | ---: |",
+    ]
     for row in rows:
         if row["annotator_a"] != ALL and row["label"] == ALL:
             lines.append(
                 f"| {row['annotator_a']} | {row['annotator_b']} | {row['layer']} | {row['documents']} | "
                 f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
             )
-    lines += ["", "## Stance: Krippendorff's alpha (nominal)", "", "| scope | annotators | units | alpha | note |",
-              "| --- | --- | ---: | ---: | --- |"]  # fmt: skip
+    lines += [
+        "",
+        "## Stance: Krippendorff's alpha (nominal)",
+        "",
+        "| scope | annotators | units | alpha | note |",
+        "| --- | --- | ---: | ---: | --- |",
+    ]
     for entry in report.alpha:
         lines.append(
             f"| {entry['scope']} | {', '.join(entry['annotators'])} | {entry['units']} | {_figure(entry['alpha'])} | "
@@ -57,3 +66,34 @@ def _span_line(row: dict[str, Any], label: str) -> str:
         f"| {row['layer']} | {label} | {row['documents']} | {row['spans_a']} | {row['spans_b']} | "
         f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
     )
+
+
+def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, shown: int = 50) -> str:
+    """The adjudication report: the rule, what it decided, and the conflicts left for review."""
+    rule = summary["strategy"] + (f" ({summary['threshold']})" if summary["threshold"] else "")
+    lines = [
+        "# Gold layer",
+        "",
+        f"Strategy: **{rule}**" + (f", reviewers: {', '.join(summary['reviewers'])}" if summary["reviewers"] else ""),
+        f"Documents: {summary['documents']}; gold spans {summary['gold_spans']}, relations "
+        f"{summary['gold_relations']}, stance {summary['gold_stance']}; conflicts for review {summary['conflicts']}.",
+        "",
+        "| decided by | documents |",
+        "| --- | ---: |",
+        *[f"| {rule} | {count} |" for rule, count in summary["decided_by"].items()],
+        "",
+        "## Conflicts for review",
+        "",
+        "| document | kind | reason | label | offsets | value | support |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for row in conflicts[:shown]:
+        offsets = "" if row["start"] is None else f"[{row['start']}, {row['end']})"
+        support = ", ".join(row["support"] or [])
+        lines.append(
+            f"| {row['doc_id']} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
+            f"{row['value'] or ''} | {support} |"
+        )
+    if len(conflicts) > shown:
+        lines.append(f"\n{len(conflicts) - shown} more in gold_conflicts.parquet.")
+    return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.config import LabelStudioOptions
+from newsspan.dataset.config import GoldOptions, LabelStudioOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.io import read_table
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE
@@ -17,7 +17,7 @@ from newsspan.labeling.export import pull_export
 from newsspan.labeling.sync import Project, PushReport, ensure_project, push_tasks
 from newsspan.labeling.tasks import document_tasks, predictions_by_document
 
-__all__ = ["agreement_report", "pull_project", "push_documents"]
+__all__ = ["agreement_report", "gold_layer", "pull_project", "push_documents"]
 
 
 def push_documents(
@@ -87,4 +87,42 @@ def agreement_report(tables: Path, out: Path) -> dict[str, Any]:
     write_json(summary, out / "agreement.json")
     markdown = agreement_markdown(report)
     (out / "agreement.md").write_text(markdown, encoding="utf-8")
+    return summary | {"markdown": markdown}
+
+
+def gold_layer(tables: Path, *, options: GoldOptions) -> dict[str, Any]:
+    """Adjudicate the gold layer into the tables in ``tables`` (replacing earlier gold rows).
+
+    Writes gold_conflicts.parquet, gold.json and gold.md beside them; returns the summary.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from newsspan.dataset.io import write_json, write_table, write_table_raw
+    from newsspan.dataset.schema import ANNOTATIONS
+    from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
+    from newsspan.labeling.reports import gold_markdown
+
+    schemas = {"annotations": ANNOTATIONS, "spans": SPANS, "relations": RELATIONS, "stance": STANCE}
+    loaded = {name: read_table(tables / t.file_name, schema=t) for name, t in schemas.items()}
+    human = {name: t.filter(pc.not_equal(t["origin"], "gold")) for name, t in loaded.items()}
+    result = adjudicate(human["annotations"], human["spans"], human["relations"], human["stance"], options=options)
+    for name, table in schemas.items():
+        gold = pa.Table.from_pylist(getattr(result, name), schema=table.arrow_schema)
+        write_table(pa.concat_tables([human[name], gold]), tables / table.file_name, schema=table)
+    write_table_raw(pa.Table.from_pylist(result.conflicts, schema=CONFLICTS_SCHEMA), tables / "gold_conflicts.parquet")
+    summary = {
+        "strategy": options.strategy,
+        "threshold": options.threshold if options.strategy == "threshold" else None,
+        "reviewers": list(options.reviewers),
+        "documents": result.documents,
+        "decided_by": dict(sorted(result.by_rule.items())),
+        "gold_spans": len(result.spans),
+        "gold_relations": len(result.relations),
+        "gold_stance": len(result.stance),
+        "conflicts": len(result.conflicts),
+    }
+    write_json(summary, tables / "gold.json")
+    markdown = gold_markdown(summary, result.conflicts)
+    (tables / "gold.md").write_text(markdown, encoding="utf-8")
     return summary | {"markdown": markdown}

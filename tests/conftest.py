@@ -59,8 +59,11 @@ def label_studio(tmp_path_factory):
         ensure_installed(venv)  # CI installs it the way `newsspan label serve` does, into its cache
     data_dir = tmp_path_factory.mktemp("label-studio")
     options = LabelStudioOptions(url=f"http://127.0.0.1:{_free_port()}", data_dir=str(data_dir))
-    saved = {k: os.environ.pop(k) for k in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_URL")
-             if k in os.environ}  # fmt: skip
+    saved = {
+        k: os.environ.pop(k)
+        for k in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_URL")
+        if k in os.environ
+    }
     try:
         info, credentials = start_server(options, data_dir=data_dir, venv=venv)
         try:

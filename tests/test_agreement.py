@@ -15,12 +15,36 @@ def _tables() -> tuple[pa.Table, pa.Table, pa.Table]:
     annotations, spans, stance = [], [], []
     for doc in ("d1", "d2", "d3"):
         for who in (A, B):
-            annotations.append({"doc_id": doc, "annotation_id": f"{doc}-{who}", "annotator": who, "origin": "human",
-                                "cancelled": False, "ground_truth": False})  # fmt: skip
-    annotations.append({"doc_id": "d1", "annotation_id": "skip", "annotator": "c@x.org", "origin": "human",
-                        "cancelled": True, "ground_truth": False})  # fmt: skip
-    annotations.append({"doc_id": "d1", "annotation_id": "model", "annotator": "rules", "origin": "prediction",
-                        "cancelled": False, "ground_truth": False})  # fmt: skip
+            annotations.append(
+                {
+                    "doc_id": doc,
+                    "annotation_id": f"{doc}-{who}",
+                    "annotator": who,
+                    "origin": "human",
+                    "cancelled": False,
+                    "ground_truth": False,
+                }
+            )
+    annotations.append(
+        {
+            "doc_id": "d1",
+            "annotation_id": "skip",
+            "annotator": "c@x.org",
+            "origin": "human",
+            "cancelled": True,
+            "ground_truth": False,
+        }
+    )
+    annotations.append(
+        {
+            "doc_id": "d1",
+            "annotation_id": "model",
+            "annotator": "rules",
+            "origin": "prediction",
+            "cancelled": False,
+            "ground_truth": False,
+        }
+    )
     marked = {
         ("d1", A): [("ORG", 0, 5), ("PERSON", 10, 15), ("GPE", 20, 25), ("QUOTE", 30, 40)],
         ("d1", B): [("ORG", 0, 5), ("PERSON", 10, 16), ("LOC", 20, 25), ("QUOTE", 30, 40)],
@@ -32,16 +56,47 @@ def _tables() -> tuple[pa.Table, pa.Table, pa.Table]:
         annotation_id = "model" if who == "model" else f"{doc}-{who}"
         for i, (label, start, end) in enumerate(regions):
             layer = "quote" if label == "QUOTE" else "entity"
-            spans.append({"doc_id": doc, "annotation_id": annotation_id, "annotator": who, "origin": "human",
-                          "region_id": f"r{i}", "layer": layer, "label": label, "start": start, "end": end,
-                          "text": "x"})  # fmt: skip
+            spans.append(
+                {
+                    "doc_id": doc,
+                    "annotation_id": annotation_id,
+                    "annotator": who,
+                    "origin": "human",
+                    "region_id": f"r{i}",
+                    "layer": layer,
+                    "label": label,
+                    "start": start,
+                    "end": end,
+                    "text": "x",
+                }
+            )
     for doc, values in {"d1": ("FAVOR", "FAVOR"), "d2": ("AGAINST", "AGAINST"), "d3": ("NEUTRAL", "AGAINST")}.items():
         for who, value in zip((A, B), values, strict=True):
-            stance.append({"doc_id": doc, "annotation_id": f"{doc}-{who}", "annotator": who, "origin": "human",
-                           "scope": "document", "region_id": None, "target": "t", "value": value})  # fmt: skip
+            stance.append(
+                {
+                    "doc_id": doc,
+                    "annotation_id": f"{doc}-{who}",
+                    "annotator": who,
+                    "origin": "human",
+                    "scope": "document",
+                    "region_id": None,
+                    "target": "t",
+                    "value": value,
+                }
+            )
     for who in (A, B):
-        stance.append({"doc_id": "d1", "annotation_id": f"d1-{who}", "annotator": who, "origin": "human",
-                       "scope": "quote", "region_id": "r3", "target": "t", "value": "FAVOR"})  # fmt: skip
+        stance.append(
+            {
+                "doc_id": "d1",
+                "annotation_id": f"d1-{who}",
+                "annotator": who,
+                "origin": "human",
+                "scope": "quote",
+                "region_id": "r3",
+                "target": "t",
+                "value": "FAVOR",
+            }
+        )
     return (
         pa.Table.from_pylist(annotations, schema=ANNOTATIONS.arrow_schema),
         pa.Table.from_pylist(spans, schema=SPANS.arrow_schema),
@@ -50,8 +105,11 @@ def _tables() -> tuple[pa.Table, pa.Table, pa.Table]:
 
 
 def _row(report, pair, layer, label):
-    rows = [r for r in report.table.to_pylist()
-            if (r["annotator_a"], r["annotator_b"], r["layer"], r["label"]) == (*pair, layer, label)]  # fmt: skip
+    rows = [
+        r
+        for r in report.table.to_pylist()
+        if (r["annotator_a"], r["annotator_b"], r["layer"], r["label"]) == (*pair, layer, label)
+    ]
     assert len(rows) == 1, (pair, layer, label)
     return rows[0]
 

@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from newsspan.labeling.align import Aligned, Misaligned, align_span, code_points_from_utf16, ui_rendering
 
 texts = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=60)
-with_astral = st.lists(st.sampled_from(["a", "b", " ", "\n", "\r\n", "\t", "🐟", "🇰🇵", "é", "—"]), min_size=1,
-                       max_size=40).map("".join)  # fmt: skip
+with_astral = st.lists(
+    st.sampled_from(["a", "b", " ", "\n", "\r\n", "\t", "🐟", "🇰🇵", "é", "—"]), min_size=1, max_size=40
+).map("".join)
 
 
 def _utf16(text: str, index: int) -> int:

@@ -56,9 +56,11 @@ def test_stop_without_a_server_says_so(tmp_path, runner):
 
 def test_a_stale_pid_file_is_not_a_running_server_and_is_never_killed(tmp_path):
     # a pid that is alive but is not Label Studio (this test process) must never be signalled
-    (tmp_path / "server.json").write_text(json.dumps(
-        {"pid": os.getpid(), "url": "http://127.0.0.1:1", "port": 1, "version": "1.23.2", "data_dir": str(tmp_path)}
-    ))  # fmt: skip
+    (tmp_path / "server.json").write_text(
+        json.dumps(
+            {"pid": os.getpid(), "url": "http://127.0.0.1:1", "port": 1, "version": "1.23.2", "data_dir": str(tmp_path)}
+        )
+    )
     assert running_server(tmp_path) is None
     assert stop_server(tmp_path) is not None  # the pid file is cleared ...
     assert not (tmp_path / "server.json").exists()  # ... and this process is still here to assert it

@@ -28,12 +28,20 @@ def _predictions(documents: list[dict]) -> pa.Table:
         for word in ("Pyongyang", "North Korea", "Monday"):
             start = document["text"].find(word)
             if start >= 0:
-                rows.append({
-                    "doc_id": document["doc_id"], "annotation_id": "pred-test", "annotator": "test-rules-0.1",
-                    "origin": "prediction", "region_id": f"p{len(rows)}", "layer": "entity",
-                    "label": "DATE" if word == "Monday" else "GPE", "start": start, "end": start + len(word),
-                    "text": word,
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "doc_id": document["doc_id"],
+                        "annotation_id": "pred-test",
+                        "annotator": "test-rules-0.1",
+                        "origin": "prediction",
+                        "region_id": f"p{len(rows)}",
+                        "layer": "entity",
+                        "label": "DATE" if word == "Monday" else "GPE",
+                        "start": start,
+                        "end": start + len(word),
+                        "text": word,
+                    }
+                )
                 break
     return pa.Table.from_pylist(rows, schema=SPANS.arrow_schema)
 
@@ -59,8 +67,9 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
     predictions.parent.mkdir()
     pq.write_table(_predictions(documents), predictions)
 
-    first = runner.invoke(cli, ["label", "push", str(work / "documents.parquet"), "--predictions", str(predictions),
-                                "--json"], env=env)  # fmt: skip
+    first = runner.invoke(
+        cli, ["label", "push", str(work / "documents.parquet"), "--predictions", str(predictions), "--json"], env=env
+    )
     assert first.exit_code == 0, first.output
     report = json.loads(first.stdout)
     assert (report["created"], report["predictions_added"], report["changed"]) == (6, 6, [])
@@ -82,8 +91,13 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
     quote = _span("q1", "QUOTE", "quote", emoji["text"], "we will not accept this")
     speaker = _span("s1", "SPEAKER", "quote", emoji["text"], "The union leader")
     relation = {"from_id": "q1", "to_id": "s1", "type": "relation", "direction": "right", "labels": ["said_by"]}
-    stance = {"id": "q1", "from_name": "quote_stance", "to_name": "text", "type": "choices",
-              "value": {**quote["value"], "choices": ["AGAINST"]}}  # fmt: skip
+    stance = {
+        "id": "q1",
+        "from_name": "quote_stance",
+        "to_name": "text",
+        "type": "choices",
+        "value": {**quote["value"], "choices": ["AGAINST"]},
+    }
     sent = {
         "admin": [after_emoji, quote, speaker, relation, stance],
         "ann2": [after_emoji, {**quote, "value": {**quote["value"], "labels": ["QUOTE"]}}],
@@ -93,10 +107,16 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     # A task made outside newsspan with raw CRLF text: the server keeps code-point offsets as sent.
     crlf_text = "Line one\r\nPutin met Kim in Pyongyang 🇰🇵.\r\nEnd"
-    outside = admin.projects.import_tasks(id=report["project_id"], request=[{"text": crlf_text, "doc_id": "outside"}],
-                                          return_task_ids=True).task_ids[0]  # fmt: skip
-    crossing = {"id": "b1", "from_name": "boilerplate", "to_name": "text", "type": "labels",
-                "value": {"start": 5, "end": 15, "text": crlf_text[5:15], "labels": ["METADATA"]}}  # fmt: skip
+    outside = admin.projects.import_tasks(
+        id=report["project_id"], request=[{"text": crlf_text, "doc_id": "outside"}], return_task_ids=True
+    ).task_ids[0]
+    crossing = {
+        "id": "b1",
+        "from_name": "boilerplate",
+        "to_name": "text",
+        "type": "labels",
+        "value": {"start": 5, "end": 15, "text": crlf_text[5:15], "labels": ["METADATA"]},
+    }
     end_span = _span("e2", "MISC", "entity", crlf_text, "End")
     annotator.annotations.create(id=outside, result=[crossing, end_span], lead_time=5.0)
 
@@ -134,8 +154,11 @@ def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tm
     from newsspan.dataset.schema import DOCUMENTS
 
     pq.write_table(DOCUMENTS.arrow_schema.empty_table(), documents)
-    wrong = runner.invoke(cli, ["label", "push", str(documents)],
-                          env={"LABEL_STUDIO_URL": options.url, "LABEL_STUDIO_API_KEY": "not-the-token"})  # fmt: skip
+    wrong = runner.invoke(
+        cli,
+        ["label", "push", str(documents)],
+        env={"LABEL_STUDIO_URL": options.url, "LABEL_STUDIO_API_KEY": "not-the-token"},
+    )
     assert wrong.exit_code == 1
     assert "refused the API token (HTTP 401" in wrong.stderr
     assert "Traceback" not in wrong.output

@@ -63,10 +63,18 @@ class FakeLabelStudio:
 
 def _documents(n: int, *, suffix: str = "") -> pa.Table:
     rows = [
-        {"doc_id": f"d{i:03d}", "source": f"a{i}.txt", "source_format": "txt", "raw_sha256": "0" * 64,
-         "encoding": "utf-8", "text": f"Article {i} text{suffix}", "meta_spans": [], "title": f"T{i}"}
+        {
+            "doc_id": f"d{i:03d}",
+            "source": f"a{i}.txt",
+            "source_format": "txt",
+            "raw_sha256": "0" * 64,
+            "encoding": "utf-8",
+            "text": f"Article {i} text{suffix}",
+            "meta_spans": [],
+            "title": f"T{i}",
+        }
         for i in range(n)
-    ]  # fmt: skip
+    ]
     return pa.Table.from_pylist(rows, schema=DOCUMENTS.arrow_schema)
 
 
@@ -76,9 +84,17 @@ def _prediction_tables() -> tuple[pa.Table, pa.Table, pa.Table]:
         {**base, "region_id": "q1", "layer": "quote", "label": "QUOTE", "start": 0, "end": 7, "text": "Article"},
         {**base, "region_id": "s1", "layer": "quote", "label": "SPEAKER", "start": 8, "end": 9, "text": "1"},
         {**base, "region_id": "e1", "layer": "entity", "label": "MISC", "start": 10, "end": 14, "text": "text"},
-        {**base, "origin": "human", "region_id": "h1", "layer": "entity", "label": "ORG", "start": 0, "end": 7,
-         "text": "Article"},
-    ]  # fmt: skip
+        {
+            **base,
+            "origin": "human",
+            "region_id": "h1",
+            "layer": "entity",
+            "label": "ORG",
+            "start": 0,
+            "end": 7,
+            "text": "Article",
+        },
+    ]
     relations = [{**base, "relation": "said_by", "from_region_id": "q1", "to_region_id": "s1"}]
     stance = [
         {**base, "scope": "quote", "region_id": "q1", "target": "x", "value": "AGAINST"},
@@ -98,16 +114,25 @@ def test_predictions_become_label_studio_results_with_relations_and_stance():
     by_type = [item["type"] for item in prediction.result]
     assert by_type == ["labels", "labels", "labels", "relation", "choices", "choices"]  # human span left out
     assert prediction.result[0] == {
-        "id": "q1", "from_name": "quote", "to_name": "text", "type": "labels",
+        "id": "q1",
+        "from_name": "quote",
+        "to_name": "text",
+        "type": "labels",
         "value": {"start": 0, "end": 7, "text": "Article", "labels": ["QUOTE"]},
-    }  # fmt: skip
+    }
     assert prediction.result[3] == {
-        "from_id": "q1", "to_id": "s1", "type": "relation", "direction": "right", "labels": ["said_by"]
-    }  # fmt: skip
+        "from_id": "q1",
+        "to_id": "s1",
+        "type": "relation",
+        "direction": "right",
+        "labels": ["said_by"],
+    }
     quote_stance = prediction.result[4]
     assert (quote_stance["id"], quote_stance["from_name"], quote_stance["value"]["choices"]) == (
-        "q1", "quote_stance", ["AGAINST"]
-    )  # fmt: skip
+        "q1",
+        "quote_stance",
+        ["AGAINST"],
+    )
     assert prediction.result[5]["value"] == {"choices": ["NEUTRAL"]}
 
 
@@ -119,8 +144,15 @@ def test_push_imports_in_batches_and_fills_task_data():
     assert fake.import_calls == [2, 2, 1]
     assert (report.created, report.batches, report.unchanged) == (5, 3, 0)
     data = fake.tasks[1]["data"]
-    assert data == {"text": "Article 0 text", "doc_id": "d000", "title": "T0", "outlet": "", "published": "",
-                    "stance_target": "MSMT", "text_sha256": text_sha256("Article 0 text")}  # fmt: skip
+    assert data == {
+        "text": "Article 0 text",
+        "doc_id": "d000",
+        "title": "T0",
+        "outlet": "",
+        "published": "",
+        "stance_target": "MSMT",
+        "text_sha256": text_sha256("Article 0 text"),
+    }
 
 
 def test_second_push_creates_no_duplicates_and_adds_only_missing_predictions():

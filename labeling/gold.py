@@ -1,0 +1,247 @@
+"""Adjudication: the gold layer (``origin = gold``) from the human annotations.
+
+Per document, over its human, not cancelled annotations (``n`` of them):
+
+* one annotation passes through whole;
+* ``majority``: a span (layer, label, start, end) is gold when more than ``n / 2`` annotations
+  marked it; ``threshold``: when at least ``threshold × n`` did;
+* ``prefer``: a reviewer's annotation (a named reviewer, or Label Studio's ground-truth flag)
+  is the gold layer of its document; documents without one fall back to ``majority``.
+
+Relations are gold when both ends are gold spans and the same rule holds for the relation;
+document stance and quote stance (on gold QUOTE spans) by the same rule over the annotations
+that gave one. Every gold span lists the annotations that support it. Whatever did not become
+gold is listed as a conflict for review (label or boundary disagreement, minority span, stance
+disagreement), never dropped silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from newsspan.dataset.config import GoldOptions
+
+__all__ = ["CONFLICTS_SCHEMA", "GoldResult", "adjudicate"]
+
+GOLD = "gold"
+CONFLICTS_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("kind", pa.string()),  # span, relation, document_stance, quote_stance
+        ("reason", pa.string()),
+        ("layer", pa.string()),
+        ("label", pa.string()),
+        ("start", pa.int32()),
+        ("end", pa.int32()),
+        ("value", pa.string()),
+        ("support", pa.list_(pa.string())),
+        ("annotations", pa.int32()),
+    ]
+)
+SpanKey = tuple[str, str, int, int]  # layer, label, start, end
+
+
+@dataclass
+class GoldResult:
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+    stance: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    documents: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)  # how each document was decided
+
+
+@dataclass
+class _Doc:
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    spans: dict[str, dict[SpanKey, str]] = field(default_factory=lambda: defaultdict(dict))  # ann -> key -> region
+    relations: dict[str, set[tuple[str, SpanKey, SpanKey]]] = field(default_factory=lambda: defaultdict(set))
+    doc_stance: dict[str, str] = field(default_factory=dict)
+    quote_stance: dict[str, dict[SpanKey, str]] = field(default_factory=lambda: defaultdict(dict))
+    texts: dict[SpanKey, str] = field(default_factory=dict)
+    target: str | None = None
+
+
+def adjudicate(
+    annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance: pa.Table, *, options: GoldOptions
+) -> GoldResult:
+    """The gold layer and the conflicts; see the module docstring."""
+    docs = _collect(annotations, spans, relations, stance)
+    result = GoldResult()
+    for doc_id in sorted(docs):
+        doc = docs[doc_id]
+        if not doc.annotations:
+            continue
+        result.documents += 1
+        reviewer = _reviewer(doc, options) if options.strategy == "prefer" else None
+        if len(doc.annotations) == 1 or reviewer is not None:
+            chosen = reviewer or doc.annotations[0]
+            result.by_rule["single annotation" if reviewer is None else "reviewer"] += 1
+            _emit(result, doc_id, doc, [chosen["annotation_id"]], need=1)
+        else:
+            share = options.threshold if options.strategy == "threshold" else None
+            n = len(doc.annotations)
+            need = max(1, -(-share * n // 1)) if share is not None else n // 2 + 1
+            result.by_rule[f"{options.strategy if share else 'majority'} ({int(need)} of {n})"] += 1
+            _emit(result, doc_id, doc, [a["annotation_id"] for a in doc.annotations], need=int(need))
+    return result
+
+
+def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance: pa.Table) -> dict[str, _Doc]:
+    docs: dict[str, _Doc] = defaultdict(_Doc)
+    usable = {}
+    for row in annotations.to_pylist():
+        if row["origin"] == "human" and not row["cancelled"]:
+            usable[row["annotation_id"]] = row
+            docs[row["doc_id"]].annotations.append(row)
+    keys: dict[tuple[str, str], SpanKey] = {}
+    for row in spans.to_pylist():
+        if row["annotation_id"] in usable:
+            key = (row["layer"], row["label"], row["start"], row["end"])
+            docs[row["doc_id"]].spans[row["annotation_id"]][key] = row["region_id"]
+            docs[row["doc_id"]].texts[key] = row["text"]
+            keys[(row["annotation_id"], row["region_id"])] = key
+    for row in relations.to_pylist():
+        ends = (
+            keys.get((row["annotation_id"], row["from_region_id"])),
+            keys.get((row["annotation_id"], row["to_region_id"])),
+        )
+        if row["annotation_id"] in usable and ends[0] and ends[1]:
+            docs[row["doc_id"]].relations[row["annotation_id"]].add((row["relation"], ends[0], ends[1]))
+    for row in stance.to_pylist():
+        if row["annotation_id"] not in usable:
+            continue
+        docs[row["doc_id"]].target = docs[row["doc_id"]].target or row["target"]
+        if row["scope"] == "document":
+            docs[row["doc_id"]].doc_stance[row["annotation_id"]] = row["value"]
+        elif (row["annotation_id"], row["region_id"]) in keys:
+            key = keys[(row["annotation_id"], row["region_id"])]
+            docs[row["doc_id"]].quote_stance[row["annotation_id"]][key] = row["value"]
+    return docs
+
+
+def _reviewer(doc: _Doc, options: GoldOptions) -> dict[str, Any] | None:
+    picks = [a for a in doc.annotations if a["annotator"] in options.reviewers or a["ground_truth"]]
+    return (
+        max(picks, key=lambda a: (a["annotator"] in options.reviewers, str(a["updated_at"] or ""))) if picks else None
+    )
+
+
+def _region(doc_id: str, key: SpanKey) -> str:
+    return "g" + hashlib.sha1(f"{doc_id}|{key}".encode()).hexdigest()[:9]
+
+
+def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need: int) -> None:
+    base = {"doc_id": doc_id, "annotation_id": f"{GOLD}:{doc_id}", "annotator": GOLD, "origin": GOLD}
+    result.annotations.append(base | {"task_id": None, "cancelled": False, "ground_truth": False})
+    base = base | {"annotator": GOLD}
+    support: dict[SpanKey, list[str]] = defaultdict(list)
+    for voter in voters:
+        for key in doc.spans.get(voter, {}):
+            support[key].append(voter)
+    gold = {key for key, who in support.items() if len(who) >= need}
+    for key in sorted(gold, key=lambda k: (k[2], k[3], k[0], k[1])):
+        layer, label, start, end = key
+        result.spans.append(
+            base
+            | {
+                "region_id": _region(doc_id, key),
+                "layer": layer,
+                "label": label,
+                "start": start,
+                "end": end,
+                "text": doc.texts[key],
+                "support": sorted(support[key]),
+            }
+        )
+    _span_conflicts(result, doc_id, support, gold, len(voters))
+    votes: Counter[tuple[str, SpanKey, SpanKey]] = Counter(r for v in voters for r in doc.relations.get(v, set()))
+    for (kind, a, b), count in sorted(votes.items()):
+        if a in gold and b in gold and count >= need:
+            result.relations.append(
+                base | {"relation": kind, "from_region_id": _region(doc_id, a), "to_region_id": _region(doc_id, b)}
+            )
+        else:
+            result.conflicts.append(_conflict(doc_id, "relation", "relation not adjudicated", a, kind, count, voters))
+    with_target = base | {"target": doc.target}
+    _stance(result, with_target, doc_id, {v: doc.doc_stance[v] for v in voters if v in doc.doc_stance}, None, need)
+    for key in sorted(k for k in gold if k[1] == "QUOTE"):
+        given = {v: doc.quote_stance[v][key] for v in voters if key in doc.quote_stance.get(v, {})}
+        _stance(result, with_target, doc_id, given, key, need)
+
+
+def _span_conflicts(
+    result: GoldResult, doc_id: str, support: dict[SpanKey, list[str]], gold: set[SpanKey], n: int
+) -> None:
+    for key, who in sorted(support.items()):
+        if key in gold:
+            continue
+        same_place = [k for k in support if k[0] == key[0] and k[2:] == key[2:] and k[1] != key[1]]
+        overlapping = [k for k in support if k != key and k[:2] == key[:2] and k[2] < key[3] and key[2] < k[3]]
+        reason = "label disagreement" if same_place else "boundary disagreement" if overlapping else "minority span"
+        result.conflicts.append(
+            {
+                "doc_id": doc_id,
+                "kind": "span",
+                "reason": reason,
+                "layer": key[0],
+                "label": key[1],
+                "start": key[2],
+                "end": key[3],
+                "value": None,
+                "support": sorted(who),
+                "annotations": n,
+            }
+        )
+
+
+def _stance(
+    result: GoldResult, base: dict[str, Any], doc_id: str, given: dict[str, str], key: SpanKey | None, need: int
+) -> None:
+    if not given:
+        return
+    value, count = Counter(given.values()).most_common(1)[0]
+    tied = sum(1 for c in Counter(given.values()).values() if c == count) > 1
+    scope = "document" if key is None else "quote"
+    if count >= min(need, len(given)) and not tied:
+        result.stance.append(
+            base | {"scope": scope, "region_id": None if key is None else _region(doc_id, key), "value": value}
+        )
+        return
+    result.conflicts.append(
+        {
+            "doc_id": doc_id,
+            "kind": f"{scope}_stance",
+            "reason": "stance disagreement",
+            "layer": None if key is None else key[0],
+            "label": None if key is None else key[1],
+            "start": None if key is None else key[2],
+            "end": None if key is None else key[3],
+            "value": ", ".join(f"{who}={v}" for who, v in sorted(given.items())),
+            "support": sorted(given),
+            "annotations": len(given),
+        }
+    )
+
+
+def _conflict(
+    doc_id: str, kind: str, reason: str, key: SpanKey, value: str, count: int, voters: list[str]
+) -> dict[str, Any]:
+    return {
+        "doc_id": doc_id,
+        "kind": kind,
+        "reason": reason,
+        "layer": key[0],
+        "label": key[1],
+        "start": key[2],
+        "end": key[3],
+        "value": f"{value} ({count} of {len(voters)})",
+        "support": None,
+        "annotations": len(voters),
+    }
