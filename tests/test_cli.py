@@ -137,6 +137,9 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
         "annotations.parquet",
         "documents.parquet",
         "exports",
+        "gold.json",
+        "gold.md",
+        "gold_conflicts.parquet",
         "ingest.json",
         "manifest.json",
         "quarantine.parquet",
@@ -146,7 +149,11 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
     ]
     (converted,) = manifest["convert"]
     assert converted["reconciles"] and converted["tasks"] == 10 and converted["result_items_quarantined"] == 0
-    assert pq.read_table(out / "spans.parquet").num_rows == converted["rows"]["spans"] > 0
+    gold = manifest["gold"]
+    assert gold["strategy"] == "majority" and gold["documents"] == 10 and gold["gold_spans"] > 0
+    spans = pq.read_table(out / "spans.parquet").to_pylist()
+    assert sum(s["origin"] == "human" for s in spans) == converted["rows"]["spans"]
+    assert sum(s["origin"] == "gold" for s in spans) == gold["gold_spans"]
     (export,) = manifest["exports"]
     assert (export["name"], export["source"]) == ("exports/01-label-studio-export.json", "label-studio-export.json")
     assert manifest["outputs"]["exports/01-label-studio-export.json"] == export["sha256"]
