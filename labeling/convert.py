@@ -189,7 +189,7 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any]) -> dic
         context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
         return None
     if aligned.repair:
-        context.rows.repairs[aligned.repair.rstrip("+-0123456789")] += 1
+        context.rows.repairs["shift" if aligned.repair.startswith("shift") else aligned.repair] += 1
     row = context.base() | {
         "region_id": region,
         "layer": layer,

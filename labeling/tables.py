@@ -181,12 +181,13 @@ def _one_task(
         return
     assert isinstance(data, dict)
     doc_id = task_doc_id(data)
+    target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
     if known is None and doc_id not in derived:  # documents from the tasks' own data, once each
-        target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
-        derived[doc_id] = (data["text"], target or None)
+        # only a hash is kept, so memory does not grow with the texts of a large export
+        derived[doc_id] = (_digest(data["text"]), target or None)
         batches.add("documents", [_document_row(task, data, doc_id)])
         summary.rows["documents"] += 1
-    text, target = (known if known is not None else derived)[doc_id]
+    text, target = known[doc_id] if known is not None else (data["text"], derived[doc_id][1])
     rows: TaskRows = convert_task(task, text, target=target, max_shift=max_shift)
     for name in ("annotations", "spans", "relations", "stance"):
         batches.add(name, getattr(rows, name))
@@ -239,18 +240,22 @@ def _refuse_task(
             f"{source}: document {doc_id} is not in the documents table; pass the documents "
             "it was pushed from, or convert without --documents",
         )
-    if doc_id in known and known[doc_id][0] != data["text"]:
+    if doc_id in known and known[doc_id][0] != (_digest(data["text"]) if derive else data["text"]):
         return Rejection(
             source,
             doc_id,
             STAGE,
             "text_changed",
-            f"{source}: document {doc_id}'s text changed since export (task text "
-            f"{len(data['text'])} characters, document {len(known[doc_id][0])}); its "
-            "annotations point into the old text: re-push and re-annotate, or convert "
-            "against the documents it was pushed from",
+            f"{source}: the text of document {doc_id} differs from "
+            + ("an earlier task's" if derive else f"the documents table's ({len(known[doc_id][0])} characters)")
+            + f" ({len(data['text'])} characters here): it changed since export, and its annotations point "
+            "into another text; re-push and re-annotate, or convert against the documents it was pushed from",
         )
     return None
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
