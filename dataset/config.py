@@ -149,8 +149,10 @@ class LabelStudioOptions(_Options):
     # Where `serve` installs Label Studio (its own virtualenv, shared by projects).
     # Default: ~/.cache/newsspan/label-studio-<version>.
     venv: str | None = None
-    # The admin user `serve` creates on first start. Password: env LABEL_STUDIO_PASSWORD or generated.
+    # The admin user `serve` creates on first start. Password: env LABEL_STUDIO_PASSWORD, this
+    # key, or generated and stored (mode 0600) in data_dir/credentials.json.
     username: str = "admin@newsspan.local"
+    password: str | None = None
     # Tasks per import request: Label Studio imports 1,000 tasks in ~0.3 s; 200 keeps requests small.
     batch_size: int = 200
     # Tries per request on a 5xx or a dropped connection, with backoff doubling from `backoff` s.

@@ -105,7 +105,7 @@ def load_credentials(options: LabelStudioOptions, *, data_dir: Path, create: boo
     if path.is_file():
         stored = json.loads(path.read_text(encoding="utf-8"))
     token = os.environ.get("LABEL_STUDIO_API_KEY") or options.api_key or stored.get("token")
-    password = os.environ.get("LABEL_STUDIO_PASSWORD") or stored.get("password")
+    password = os.environ.get("LABEL_STUDIO_PASSWORD") or options.password or stored.get("password")
     if not create:
         return None if token is None else Credentials(options.username, password or "", token)
     if token is not None and not 6 <= len(token) <= 40:

@@ -115,7 +115,8 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
         "from_name": "boilerplate",
         "to_name": "text",
         "type": "labels",
-        "value": {"start": 5, "end": 15, "text": crlf_text[5:15], "labels": ["METADATA"]},
+        # as the UI writes a span that crosses a line break: each CR and LF as the two characters \n
+        "value": {"start": 5, "end": 15, "text": "one\\n\\nPutin", "labels": ["METADATA"]},
     }
     end_span = _span("e2", "MISC", "entity", crlf_text, "End")
     annotator.annotations.create(id=outside, result=[crossing, end_span], lead_time=5.0)
@@ -142,7 +143,23 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
     assert raw["data"]["text"] == crlf_text  # CRLF kept by the server
     (result,) = [a["result"] for a in raw["annotations"]]
     assert crlf_text[result[1]["value"]["start"] : result[1]["value"]["end"]] == "End"
-    assert result[0]["value"]["text"] == "one\r\nPutin"
+    assert result[0]["value"]["text"] == "one\\n\\nPutin"  # stored as sent: the server validates nothing
+
+    # the real export converts completely: every span's text is the document's text at its offsets
+    tables = tmp_path / "tables"
+    converted = runner.invoke(cli, ["label", "convert", str(work / "label-studio-export.json"), "--out", str(tables)])
+    assert converted.exit_code == 0, converted.output
+    summary = json.loads((tables / "convert.json").read_text())
+    assert summary["result_items_quarantined"] == 0 and summary["reconciles"]
+    texts = {d["doc_id"]: d["text"] for d in pq.read_table(tables / "documents.parquet").to_pylist()}
+    spans = pq.read_table(tables / "spans.parquet").to_pylist()
+    assert all(texts[s["doc_id"]][s["start"] : s["end"]] == s["text"] for s in spans)
+    assert {s["text"] for s in spans} >= {"Monday", "one\r\nPutin", "End", "Pyongyang"}
+    assert {(s["annotator"], s["origin"]) for s in spans} >= {
+        (credentials.username, "human"),
+        ("ann2@newsspan.test", "human"),
+        ("test-rules-0.1", "prediction"),
+    }
 
     token_free = (work / "label-studio-export.meta.json").read_text() + pulled.output + first.output
     assert credentials.token not in token_free
