@@ -27,7 +27,15 @@ from typing import Any
 from newsspan.dataset.config import GoldOptions, IngestOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
-from newsspan.dataset.io import TableWriter, ensure_folder, read_table, staged_folder, write_json, write_table
+from newsspan.dataset.io import (
+    TableWriter,
+    ensure_folder,
+    file_sha256,
+    read_table,
+    staged_folder,
+    write_json,
+    write_table,
+)
 from newsspan.dataset.readers import discover_inputs
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 
@@ -180,7 +188,7 @@ def _manifest(
 ) -> dict[str, Any]:
     inputs = discover_inputs(paths)
     outputs = sorted(p for p in stage.rglob("*") if p.is_file())
-    files = {p.relative_to(stage).as_posix(): _sha256(p) for p in outputs}
+    files = {p.relative_to(stage).as_posix(): file_sha256(p) for p in outputs}
     fingerprint = hashlib.sha256("".join(f"{n}:{h}\n" for n, h in files.items()).encode()).hexdigest()
     return {
         "newsspan": version(),
@@ -197,7 +205,7 @@ def _manifest(
 
 
 def _file_entry(name: str, path: Path) -> dict[str, Any]:
-    return {"name": name, "sha256": _sha256(path), "bytes": path.stat().st_size}
+    return {"name": name, "sha256": file_sha256(path), "bytes": path.stat().st_size}
 
 
 def _package_version(name: str) -> str | None:
@@ -205,11 +213,3 @@ def _package_version(name: str) -> str | None:
         return importlib.metadata.version(name)
     except importlib.metadata.PackageNotFoundError:
         return None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

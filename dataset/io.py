@@ -9,6 +9,7 @@ only a hidden ``.*.tmp-*`` folder behind, never a complete-looking output.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ from newsspan.dataset.schema import Table
 __all__ = [
     "TableWriter",
     "ensure_folder",
+    "file_sha256",
     "read_table",
     "replace_folder",
     "staged_folder",
@@ -49,6 +51,15 @@ def _temp_sibling(path: Path, *, suffix: str = "") -> Path:
     os.fchmod(fd, _FILE_MODE)
     os.close(fd)
     return Path(name)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def write_table_raw(table: pa.Table, path: Path) -> None:

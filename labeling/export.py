@@ -8,14 +8,13 @@ count, time). The token is never written.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
 from newsspan.dataset.errors import InputError
-from newsspan.dataset.io import ensure_folder, write_json
+from newsspan.dataset.io import ensure_folder, file_sha256, write_json
 from newsspan.labeling.sync import Project
 
 __all__ = ["EXPORT_FILE", "ExportInfo", "count_tasks", "pull_export"]
@@ -55,7 +54,7 @@ def pull_export(backend: Exporter, project: Project, out: Path) -> ExportInfo:
             project_title=project.title,
             server=backend.url,
             bytes=size,
-            sha256=_sha256(temp),
+            sha256=file_sha256(temp),
             tasks=tasks,
             pulled_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )
@@ -79,11 +78,3 @@ def count_tasks(path: Path) -> int:
     except ijson.JSONError as exc:
         raise InputError(f"{path} is not a complete JSON export ({exc}); pull it again", path=path) from None
     return count
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
