@@ -9,11 +9,11 @@ truncated teasers, widget vocabulary), not phrases copied from particular outlet
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
-__all__ = ["RULES", "BoilerplateRule", "classify_line", "find_credit", "word_count"]
+__all__ = ["RULES", "BoilerplateRule", "Proposal", "classify_line", "detect_boilerplate", "find_credit", "word_count"]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
@@ -123,3 +123,98 @@ def classify_line(line: str) -> BoilerplateRule | None:
         if rule.matches(stripped):
             return rule
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A proposed span: label, code-point offsets into the text, and the rule that fired."""
+
+    label: str
+    start: int
+    end: int
+    rule: str
+
+
+def detect_boilerplate(text: str, *, metadata_spans: Sequence[tuple[str, int, int]] = ()) -> list[Proposal]:
+    """Boilerplate spans of one article, each with the rule that fired.
+
+    Line rules label promos, widget text, credit lines, teasers and captions. Metadata the
+    article prints about itself (outlet line, timestamp line, ``date`` prefix; from
+    ``meta_spans``) is METADATA. The article ends at its agency credit: after it, every line
+    that no other rule labels belongs to another story (RELATED), and runs of such lines merge
+    into one span. Headlines, deks and section headings are never boilerplate.
+    """
+    lines = _lines(text)
+    proposals: list[Proposal] = []
+    metadata = {field: (start, end) for field, start, end in metadata_spans}
+    for field in ("outlet", "published"):
+        if field in metadata:
+            proposals.append(_metadata(text, lines, *metadata[field], field))
+    covered = {p.start for p in proposals}
+    tail_from = _article_end(text, lines, metadata.get("agency"), proposals)
+    related: list[tuple[int, int, str]] = []
+    for start, line in lines:
+        stripped = line.strip()
+        if not stripped or start in covered:
+            continue
+        lead = len(line) - len(line.lstrip())
+        rule = classify_line(stripped)
+        if rule is not None and rule.label != "RELATED":
+            proposals.append(Proposal(rule.label, start + lead, start + lead + len(stripped), rule.name))
+        elif rule is not None or (tail_from is not None and start >= tail_from):
+            related.append((start + lead, start + lead + len(stripped), rule.name if rule else "after_article_end"))
+    proposals.extend(_merge_related(text, related))
+    return sorted(proposals, key=lambda p: (p.start, p.end))
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    found, start = [], 0
+    for line in text.split("\n"):
+        found.append((start, line))
+        start += len(line) + 1
+    return found
+
+
+def _metadata(text: str, lines: list[tuple[int, str]], start: int, end: int, field: str) -> Proposal:
+    """A metadata value as a span: the whole line when it stands alone, else the value (with a
+    leading 'date' keyword)."""
+    for line_start, line in lines:
+        if line_start <= start < line_start + len(line) + 1:
+            lead = len(line) - len(line.lstrip())
+            if text[line_start + lead : line_start + len(line.rstrip())] == text[start:end]:
+                return Proposal("METADATA", start, end, f"metadata_{field}_line")
+            prefix = re.match(r"\s*date\s+", line, re.IGNORECASE)
+            if prefix is not None and line_start + prefix.end() == start:
+                return Proposal("METADATA", line_start + lead, end, "metadata_date_prefix")
+    return Proposal("METADATA", start, end, f"metadata_{field}")
+
+
+def _article_end(
+    text: str, lines: list[tuple[int, str]], agency: tuple[int, int] | None, proposals: list[Proposal]
+) -> int | None:
+    """Where the article's copy ends: after its agency credit (a credit line, or a trailing
+    all-caps agency after the last sentence). None when the article has no end credit."""
+    if agency is None:
+        return None
+    for line_start, line in lines:
+        if line_start <= agency[0] < line_start + len(line) + 1:
+            credit = find_credit(line)
+            if credit is None:
+                return None  # the agency came from the dateline, not from an end credit
+            if not _CREDIT_LINE.match(line.strip()):
+                proposals.append(Proposal("CREDIT", agency[0], agency[1], "trailing_credit"))
+            return line_start + len(line) + 1
+    return None
+
+
+def _merge_related(text: str, spans: list[tuple[int, int, str]]) -> list[Proposal]:
+    """Runs of related-article lines (teasers, other stories) separated only by blank lines
+    become one RELATED span; its rule names the rules of its lines."""
+    merged: list[list[Any]] = []
+    for start, end, rule in spans:
+        if merged and not text[merged[-1][1] : start].strip():
+            merged[-1][1] = end
+            merged[-1][2].add(rule)
+        else:
+            merged.append([start, end, {rule}])
+    return [Proposal("RELATED", start, end, "+".join(sorted(rules))) for start, end, rules in merged]

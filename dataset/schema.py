@@ -331,6 +331,7 @@ SPANS: Final = Table(
             True,
             "For gold spans: the human annotations that marked this span and label; null otherwise.",
         ),
+        Column("rule", pa.string(), True, "For predictions: the rule or model that proposed the span."),
     ),
 )
 

@@ -61,6 +61,7 @@ def test_every_column_is_described_and_tables_have_the_issue_columns():
         "text",
         "repair",
         "support",
+        "rule",
     )
     assert schema.QUARANTINE.column_names == ("source", "doc_id", "stage", "reason", "detail")
 

@@ -1,0 +1,181 @@
+"""Direct quotes, their speakers and cues, with explainable rules.
+
+Quotation marks: curly “…”, straight "…", single ‘…’ and '…' (an apostrophe inside a word, as in
+"People's", never closes a single quote), and «…». A quote is the text between its marks; a quote
+split by an attribution (“…,” the ministry said, “…”) gives two quotes that share one speaker
+and one cue. The attribution is looked for in the same line, first after the quote
+(``, the ministry said`` / ``, said the official``), then before it (``the ministry said that
+"…"``, ``According to X, "…"``). The SPEAKER is the mention as written (a name, "the ministry",
+a pronoun); linking a pronoun to its antecedent is left to annotators. Quotes inside headlines,
+deks and boilerplate are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsspan.dataset.boilerplate import Proposal
+
+__all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
+
+CUES = (
+    "said", "says", "stated", "added", "adds", "insisted", "insists", "warned", "warns",
+    "called", "claimed", "told", "noted", "stressed", "argued", "declared",
+    "denounced", "wrote", "writes", "posted", "tweeted", "urged", "asked", "replied", "explained", "emphasized",
+    "emphasised", "announced", "according to",
+)  # fmt: skip
+_CUE = re.compile(r"\b(?:" + "|".join(c.replace(" ", r"\s+") for c in CUES) + r")\b", re.IGNORECASE)
+_DOUBLE = re.compile(r"“([^“”\n]+?)”|\"([^\"\n]+?)\"|«([^«»\n]+?)»")
+# a single quote opens after a space or line start and closes before a space, punctuation or end,
+# never between two letters (an apostrophe: People's, don't)
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘']((?:[^‘’'\n]|(?<=\w)['’](?=\w))+?)[’'](?=[\s.,;:!?)\]—–-]|$)")
+_SPEAKER_AFTER = re.compile(
+    r"^\s*,?\s*(?P<speaker>(?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)\s+(?P<cue>"
+    + _CUE.pattern[2:-2]
+    + r")\b",
+    re.IGNORECASE,
+)
+_CUE_THEN_SPEAKER = re.compile(
+    r"^\s*,?\s*(?P<cue>"
+    + _CUE.pattern[2:-2]
+    + r")\s+(?P<speaker>[^,.;:!?“”\"\n]{2,80}?)\s*(?=[,.;:!?]|$|\s+(?:in|on|at|to|after|before|during)\s)",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"[,“”\"‘’;:]|[.!?]\s")
+_NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|as)\b", re.IGNORECASE)
+_MAX_SPEAKER_WORDS = 8
+_BEFORE_WINDOW = 140  # characters before a quote searched for "X said ..."
+
+
+@dataclass
+class QuoteProposals:
+    spans: list[Proposal] = field(default_factory=list)
+    relations: list[tuple[int, int, str]] = field(default_factory=list)  # (from span, to span, relation)
+
+    def add(self, proposal: Proposal) -> int:
+        for index, known in enumerate(self.spans):
+            if (known.label, known.start, known.end) == (proposal.label, proposal.start, proposal.end):
+                return index
+        self.spans.append(proposal)
+        return len(self.spans) - 1
+
+
+def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
+    """(mark start, inner start, inner end, mark end) of every quotation in ``text``, in order."""
+    found = []
+    for pattern in (_DOUBLE, _SINGLE):
+        for match in pattern.finditer(text):
+            group = next(g for g in range(1, (match.lastindex or 1) + 1) if match.group(g) is not None)
+            inner = match.group(group)
+            lead = len(inner) - len(inner.lstrip())
+            stripped = inner.strip()
+            if stripped:
+                start = match.start(group) + lead
+                found.append((match.start(), start, start + len(stripped), match.end()))
+    found.sort()
+    kept: list[tuple[int, int, int, int]] = []
+    for quote in found:  # a quote inside another quote belongs to it
+        if not kept or quote[0] >= kept[-1][3]:
+            kept.append(quote)
+    return kept
+
+
+def detect_quotes(text: str, *, skip: Sequence[tuple[int, int]] = (), min_words: int = 2) -> QuoteProposals:
+    """QUOTE, SPEAKER and CUE proposals with ``said_by``/``cued_by`` relations.
+
+    ``skip`` lists spans (headline, dek, boilerplate) in which quotes are not attributed.
+    Quotes of fewer than ``min_words`` words are scare quotes unless a cue attributes them.
+    """
+    result = QuoteProposals()
+    for mark_start, start, end, mark_end in find_quotes(text):
+        if any(s <= start < e for s, e in skip):
+            continue
+        attribution = _after(text, mark_end) or _before(text, mark_start)
+        if attribution is None and len(text[start:end].split()) < min_words:
+            continue
+        quote = result.add(Proposal("QUOTE", start, end, "quotation_marks"))
+        if attribution is not None:
+            speaker, cue, rule = attribution
+            result.relations.append((quote, result.add(Proposal("SPEAKER", *speaker, rule)), "said_by"))
+            result.relations.append((quote, result.add(Proposal("CUE", *cue, rule)), "cued_by"))
+    return result
+
+
+Attribution = tuple[tuple[int, int], tuple[int, int], str]
+
+
+def _after(text: str, pos: int) -> Attribution | None:
+    line_end = text.find("\n", pos)
+    rest = text[pos : len(text) if line_end < 0 else line_end]
+    cue_first = _CUE_THEN_SPEAKER.match(rest)
+    if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"])):
+        return _spans(pos, cue_first, "cue_after_quote")
+    speaker_first = _SPEAKER_AFTER.match(rest)
+    if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"])):
+        return _spans(pos, speaker_first, "speaker_cue_after_quote")
+    return None
+
+
+def _before(text: str, pos: int) -> Attribution | None:
+    line_start = text.rfind("\n", 0, pos) + 1
+    window_start = max(line_start, pos - _BEFORE_WINDOW)
+    window = text[window_start:pos]
+    cues = list(_CUE.finditer(window))
+    if not cues:
+        return None
+    cue = cues[-1]
+    if cue.group().lower().startswith("according"):
+        speaker = re.match(r"\s+([^,“”\"]{2,80}?)\s*,", window[cue.end() :])
+        if speaker is None:
+            return None
+        start = window_start + cue.end() + speaker.start(1)
+        return (
+            (start, start + len(speaker.group(1))),
+            (window_start + cue.start(), window_start + cue.end()),
+            "according_to",
+        )
+    head = window[: cue.start()].rstrip()
+    offset = 0
+    if window_start > line_start:  # the window may cut a word: start at the next space
+        offset = head.find(" ") + 1 if " " in head else len(head)
+    boundaries = list(_BOUNDARY.finditer(head, offset))
+    offset = boundaries[-1].end() if boundaries else offset
+    words = _clean_speaker(head[offset:])
+    if not _speaker_ok(words):
+        return None
+    start = window_start + head.index(words, offset)
+    return (
+        (start, start + len(words)),
+        (window_start + cue.start(), window_start + cue.end()),
+        "speaker_cue_before_quote",
+    )
+
+
+def _clean_speaker(words: str) -> str:
+    """Trim what surrounds a speaker mention: a leading conjunction, a trailing parenthetical
+    ("(DPRK)"), auxiliaries ("has") and time or place phrases ("at the time", "on Sunday")."""
+    words = words.strip()
+    earlier_cue = _CUE.search(words)  # "The ministry called X a ... and": the subject ends at its verb
+    if earlier_cue is not None:
+        words = words[: earlier_cue.start()].strip()
+    words = re.sub(r"^(?:and|but|while|as|then)\s+", "", words, flags=re.IGNORECASE)
+    words = re.sub(r"\s+(?:at|on|in|during|earlier|later|last|this|yesterday)\b.*$", "", words)
+    for _ in range(2):
+        words = re.sub(r"(?:\s+(?:has|have|had|also|then|later|further|again))+$", "", words, flags=re.IGNORECASE)
+        words = re.sub(r"\s*\([^()]*\)$", "", words)
+    return words
+
+
+def _speaker_ok(words: str) -> bool:
+    words = words.strip()
+    count = len(words.split())
+    return 0 < count <= _MAX_SPEAKER_WORDS and not _NOT_A_SPEAKER.match(words) and not _CUE.fullmatch(words)
+
+
+def _spans(pos: int, match: re.Match[str], rule: str) -> Attribution:
+    raw = match.group("speaker")
+    speaker = _clean_speaker(raw)
+    start = pos + match.start("speaker") + raw.index(speaker)
+    return (start, start + len(speaker)), (pos + match.start("cue"), pos + match.end("cue")), rule
