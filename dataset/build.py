@@ -39,7 +39,15 @@ from newsspan.dataset.io import (
 from newsspan.dataset.readers import discover_inputs
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 
-__all__ = ["BuildResult", "build_corpus", "ingest_to_folder", "sample_articles", "sample_export", "version"]
+__all__ = [
+    "BuildResult",
+    "build_corpus",
+    "ingest_to_folder",
+    "preannotate_to_folder",
+    "sample_articles",
+    "sample_export",
+    "version",
+]
 
 SUMMARY_FILE = "ingest.json"
 MANIFEST_FILE = "manifest.json"
@@ -86,6 +94,33 @@ def ingest_to_folder(
     if not summary.reconciles:  # a bug, not bad input: every input must be accounted for
         raise AssertionError(f"ingest counts do not reconcile: {summary.as_dict()}")
     write_json(summary.as_dict(), out / SUMMARY_FILE)
+    return summary
+
+
+def preannotate_to_folder(
+    documents: Path, out: Path, *, known: Path | None = None, spacy_model: str | None = None
+) -> dict[str, Any]:
+    """Write prediction ``spans``/``relations``/``stance`` tables for ``documents`` into ``out``.
+
+    ``known`` is a spans table whose human and gold entity strings are propagated.
+    """
+    from newsspan.dataset.entities import load_spacy
+    from newsspan.dataset.preannotate import MODEL_VERSION, entity_lexicon, preannotate_documents
+
+    lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
+    nlp = load_spacy(spacy_model) if spacy_model else None
+    result = preannotate_documents(read_table(documents, schema=DOCUMENTS), lexicon=lexicon, nlp=nlp)
+    write_table(result.spans, out / SPANS.file_name, schema=SPANS)
+    write_table(result.relations, out / RELATIONS.file_name, schema=RELATIONS)
+    write_table(STANCE.arrow_schema.empty_table(), out / STANCE.file_name, schema=STANCE)
+    summary = {
+        "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
+        "documents": read_table(documents, schema=DOCUMENTS).num_rows,
+        "known_entity_strings": len(lexicon),
+        "spans": dict(sorted(result.counts.items())),
+        "relations": result.relations.num_rows,
+    }
+    write_json(summary, out / "preannotate.json")
     return summary
 
 

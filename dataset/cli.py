@@ -189,6 +189,42 @@ def build(
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("documents", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--known",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A spans.parquet whose human/gold entity strings are proposed wherever they recur.",
+)
+@click.option("--spacy-model", help="An installed spaCy pipeline to propose entities (never downloaded).")
+@_json
+@click.pass_context
+def preannotate(
+    ctx: click.Context, documents: Path, out: Path, known: Path | None, spacy_model: str | None, as_json: bool
+) -> None:
+    """Propose boilerplate, quotes (with speakers, cues, relations) and entities for DOCUMENTS.
+
+    Writes OUT/spans.parquet and OUT/relations.parquet with origin = prediction and
+    annotator = the rules' model version; each span names the rule that fired. Send them to
+    Label Studio with `newsspan label push DOCUMENTS --predictions OUT/spans.parquet`.
+
+    \b
+    Example:
+      newsspan preannotate build/t/documents.parquet --out build/pre --known build/corpus/spans.parquet
+    """
+    from newsspan.dataset.build import preannotate_to_folder
+
+    summary = preannotate_to_folder(documents, out, known=known, spacy_model=spacy_model)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    else:
+        console = stderr_console(ctx)
+        console.print(f"{summary['model_version']}: {summary['documents']} documents, {summary['relations']} relations")
+        for label, count in summary["spans"].items():
+            console.print(f"  {label:<11} {count}")
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def schema(fmt: str) -> None:
     """Print the layers, labels, relations, stance values and table columns.

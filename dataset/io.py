@@ -114,6 +114,9 @@ def read_table(path: Path, *, schema: Table) -> pa.Table:
         raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
+    for column in schema.columns:  # a nullable column added in a later version reads as nulls
+        if column.nullable and column.name not in table.column_names:
+            table = table.append_column(column.field, pa.nulls(table.num_rows, column.type))
     missing = [name for name in schema.column_names if name not in table.column_names]
     if missing:
         raise InputError(

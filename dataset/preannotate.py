@@ -1,0 +1,113 @@
+"""Pre-annotation: proposals for every layer, as prediction rows of the schema's tables.
+
+For each document: boilerplate from line rules and the article's end (``detect_boilerplate``),
+quotes with speakers and cues outside boilerplate and headlines (``detect_quotes``), and
+entities from known annotations, date patterns and an optional spaCy pipeline. Rows have
+``origin = prediction``, ``annotator`` = the model version, and ``rule`` naming what fired, so
+``newsspan label push --predictions`` can send them to Label Studio and annotators correct
+rather than start from zero.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from newsspan.dataset.boilerplate import Proposal, detect_boilerplate
+from newsspan.dataset.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
+from newsspan.dataset.quotes import detect_quotes
+from newsspan.dataset.schema import RELATIONS, SPANS, layer_of
+
+__all__ = ["MODEL_VERSION", "PreannotateResult", "entity_lexicon", "preannotate_documents"]
+
+# Bump when the rules change, so Label Studio keeps predictions of different versions apart.
+MODEL_VERSION = "newsspan-rules-1"
+
+
+@dataclass
+class PreannotateResult:
+    spans: pa.Table
+    relations: pa.Table
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def entity_lexicon(spans: pa.Table | None) -> EntityLexicon:
+    """The entity strings of human and gold spans, for propagation."""
+    if spans is None:
+        return EntityLexicon([])
+    rows = spans.filter(pc.is_in(spans["origin"], pa.array(["human", "gold"]))).to_pylist()
+    return EntityLexicon((row["text"], row["label"]) for row in rows if row["layer"] == "entity")
+
+
+def preannotate_documents(
+    documents: pa.Table,
+    *,
+    lexicon: EntityLexicon | None = None,
+    nlp: Any = None,
+    model_version: str = MODEL_VERSION,
+) -> PreannotateResult:
+    """Proposals for every document of ``documents`` (a DOCUMENTS table)."""
+    spans: list[dict[str, Any]] = []
+    relations: list[dict[str, Any]] = []
+    counts: Counter[str] = Counter()
+    for document in documents.select(["doc_id", "text", "meta_spans"]).to_pylist():
+        meta = [(m["field"], m["start"], m["end"]) for m in document["meta_spans"]]
+        proposed, links = _document(document["text"], meta, lexicon or EntityLexicon([]), nlp)
+        base = {
+            "doc_id": document["doc_id"],
+            "annotation_id": f"{model_version}:{document['doc_id']}",
+            "annotator": model_version,
+            "origin": "prediction",
+        }
+        ids = [f"p{i}" for i in range(len(proposed))]
+        for region, proposal in zip(ids, proposed, strict=True):
+            spans.append(
+                base
+                | {
+                    "region_id": region,
+                    "layer": layer_of(proposal.label),
+                    "label": proposal.label,
+                    "start": proposal.start,
+                    "end": proposal.end,
+                    "text": document["text"][proposal.start : proposal.end],
+                    "rule": proposal.rule,
+                }
+            )
+            counts[proposal.label] += 1
+        for source, target, kind in links:
+            relations.append(base | {"relation": kind, "from_region_id": ids[source], "to_region_id": ids[target]})
+    return PreannotateResult(
+        pa.Table.from_pylist(spans, schema=SPANS.arrow_schema),
+        pa.Table.from_pylist(relations, schema=RELATIONS.arrow_schema),
+        counts,
+    )
+
+
+def _document(
+    text: str, meta: list[tuple[str, int, int]], lexicon: EntityLexicon, nlp: Any
+) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
+    boilerplate = detect_boilerplate(text, metadata_spans=meta)
+    outside = [(p.start, p.end) for p in boilerplate]
+    headline = [(start, end) for name, start, end in meta if name in ("title", "dek")]
+    quotes = detect_quotes(text, skip=outside + headline)
+    entities = propagate_entities(text, lexicon, skip=outside)
+    if nlp is not None:
+        entities += spacy_entities(text, nlp, skip=outside)
+    entities += [d for d in detect_dates(text) if not any(s <= d.start < e for s, e in outside)]
+    proposed = [*boilerplate, *quotes.spans, *_without_overlaps(entities)]
+    offset = len(boilerplate)
+    links = [(a + offset, b + offset, kind) for a, b, kind in quotes.relations]
+    return proposed, links
+
+
+def _without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
+    """Keep the longest of overlapping entity proposals (earlier sources win ties)."""
+    kept: list[Proposal] = []
+    for proposal in sorted(proposals, key=lambda p: p.end - p.start, reverse=True):
+        if all(proposal.end <= k.start or k.end <= proposal.start for k in kept):
+            kept.append(proposal)
+    return sorted(kept, key=lambda p: (p.start, p.end))
