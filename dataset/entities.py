@@ -24,8 +24,10 @@ from newsspan.dataset.errors import NewsspanError
 
 __all__ = ["EntityLexicon", "detect_dates", "load_spacy", "propagate_entities", "spacy_entities"]
 
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
-         r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # fmt: skip
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DATES = re.compile(
     r"\b(?:"
@@ -52,9 +54,19 @@ _DATES = re.compile(
 )
 _PREPOSITION = re.compile(r"^(?:in|since|until|by)\s+")
 SPACY_LABELS = {
-    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "NORP": "NORP", "DATE": "DATE", "LAW": "LAW",
-    "EVENT": "EVENT", "FAC": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LANGUAGE": "MISC",
-}  # fmt: skip
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "NORP": "NORP",
+    "DATE": "DATE",
+    "LAW": "LAW",
+    "EVENT": "EVENT",
+    "FAC": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LANGUAGE": "MISC",
+}
 
 
 def detect_dates(text: str) -> list[Proposal]:

@@ -21,11 +21,36 @@ from newsspan.dataset.boilerplate import Proposal
 __all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
 
 CUES = (
-    "said", "says", "stated", "added", "adds", "insisted", "insists", "warned", "warns",
-    "called", "claimed", "told", "noted", "stressed", "argued", "declared",
-    "denounced", "wrote", "writes", "posted", "tweeted", "urged", "asked", "replied", "explained", "emphasized",
-    "emphasised", "announced", "according to",
-)  # fmt: skip
+    "said",
+    "says",
+    "stated",
+    "added",
+    "adds",
+    "insisted",
+    "insists",
+    "warned",
+    "warns",
+    "called",
+    "claimed",
+    "told",
+    "noted",
+    "stressed",
+    "argued",
+    "declared",
+    "denounced",
+    "wrote",
+    "writes",
+    "posted",
+    "tweeted",
+    "urged",
+    "asked",
+    "replied",
+    "explained",
+    "emphasized",
+    "emphasised",
+    "announced",
+    "according to",
+)
 _CUE = re.compile(r"\b(?:" + "|".join(c.replace(" ", r"\s+") for c in CUES) + r")\b", re.IGNORECASE)
 _DOUBLE = re.compile(r"“([^“”\n]+?)”|\"([^\"\n]+?)\"|«([^«»\n]+?)»")
 # a single quote opens after a space or line start and closes before a space, punctuation or end,

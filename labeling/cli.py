@@ -242,6 +242,43 @@ def gold(
 
 
 @label.command(context_settings=CONTEXT)
+@click.argument("predictions", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--gold",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Gold tables (a folder or its spans.parquet): origin gold, else the first human annotation.",
+)
+@click.option(
+    "--documents",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="documents.parquet [default: beside the gold or the predictions].",
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: PREDICTIONS].")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@click.pass_context
+def score(
+    ctx: click.Context, predictions: Path, gold: Path, documents: Path | None, out: Path | None, as_json: bool
+) -> None:
+    """Score predictions against gold: P/R/F1 per layer and label, boilerplate lines, speakers.
+
+    PREDICTIONS is a `newsspan preannotate` folder (or its spans.parquet). Writes score.parquet,
+    score.json and score.md.
+
+    \b
+    Example:
+      newsspan label score build/pre --gold build/corpus
+    """
+    from newsspan.labeling.workflow import score_report
+
+    summary = score_report(predictions, gold, documents=documents, out=out)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
+    else:
+        click.echo(summary["markdown"], nl=False)
+
+
+@label.command(context_settings=CONTEXT)
 @click.pass_context
 def invite(ctx: click.Context) -> None:
     """Print the sign-up link to send to annotators (each gets their own account).

@@ -6,7 +6,7 @@ from typing import Any
 
 from newsspan.labeling.agreement import ALL, AgreementReport
 
-__all__ = ["agreement_markdown", "gold_markdown"]
+__all__ = ["agreement_markdown", "gold_markdown", "score_markdown"]
 
 
 def _figure(value: float | None) -> str:
@@ -96,4 +96,27 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
         )
     if len(conflicts) > shown:
         lines.append(f"\n{len(conflicts) - shown} more in gold_conflicts.parquet.")
+    return "\n".join(lines) + "\n"
+
+
+def score_markdown(summary: dict[str, Any], table: Any) -> str:
+    """The pre-annotation score report."""
+    speakers = summary["speakers"]
+    lines = [
+        "# Pre-annotation quality",
+        "",
+        f"Documents: {summary['documents']}. Boilerplate line-level F1: {_figure(summary['boilerplate_line_f1'])}. "
+        f"Speaker attribution: {_figure(speakers['speaker_accuracy'])} of found quotes "
+        f"({speakers['correct']} of {speakers['found']}; "
+        f"{speakers['gold_quotes_with_speaker']} gold quotes with a speaker).",
+        "",
+        "| layer | label | gold | predicted | P exact | R exact | F1 exact | P overlap | R overlap | F1 overlap |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in table.to_pylist():
+        label = "**all**" if row["label"] == ALL else row["label"]
+        figures = " | ".join(
+            _figure(row[f"{k}_{m}"]) for k in ("exact", "overlap") for m in ("precision", "recall", "f1")
+        )
+        lines.append(f"| {row['layer']} | {label} | {row['gold']} | {row['predicted']} | {figures} |")
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from newsspan.labeling.export import pull_export
 from newsspan.labeling.sync import Project, PushReport, ensure_project, push_tasks
 from newsspan.labeling.tasks import document_tasks, predictions_by_document
 
-__all__ = ["agreement_report", "gold_layer", "pull_project", "push_documents"]
+__all__ = ["agreement_report", "gold_layer", "pull_project", "push_documents", "score_report"]
 
 
 def push_documents(
@@ -126,3 +126,56 @@ def gold_layer(tables: Path, *, options: GoldOptions) -> dict[str, Any]:
     markdown = gold_markdown(summary, result.conflicts)
     (tables / "gold.md").write_text(markdown, encoding="utf-8")
     return summary | {"markdown": markdown}
+
+
+def _tables_of(path: Path) -> Path:
+    return path if path.is_dir() else path.parent
+
+
+def score_report(
+    predictions: Path, gold: Path, *, documents: Path | None = None, out: Path | None = None
+) -> dict[str, Any]:
+    """Score the prediction tables at ``predictions`` against the gold tables at ``gold``."""
+    import pyarrow as pa
+    import pyarrow.compute
+
+    from newsspan.dataset.io import ensure_folder, write_json, write_table_raw
+    from newsspan.labeling.reports import score_markdown
+    from newsspan.labeling.score import boilerplate_line_f1, gold_side, score_predictions, speaker_attribution
+
+    pred_dir, gold_dir = _tables_of(predictions), _tables_of(gold)
+    pred_spans = read_table(predictions if predictions.is_file() else pred_dir / SPANS.file_name, schema=SPANS)
+    pred_spans = pred_spans.filter(pa.compute.equal(pred_spans["origin"], "prediction"))
+    reference = gold_side(read_table(gold if gold.is_file() else gold_dir / SPANS.file_name, schema=SPANS))
+    docs_path = documents or next(
+        (p for p in (gold_dir / DOCUMENTS.file_name, pred_dir / DOCUMENTS.file_name) if p.is_file()), None
+    )
+    if docs_path is None:
+        raise NewsspanError(f"no documents.parquet beside {gold} or {predictions}; pass --documents")
+    texts = {
+        r["doc_id"]: r["text"] for r in read_table(docs_path, schema=DOCUMENTS).select(["doc_id", "text"]).to_pylist()
+    }
+    table = score_predictions(pred_spans, reference)
+    relations = {name: _relations(folder) for name, folder in (("pred", pred_dir), ("gold", gold_dir))}
+    summary = {
+        "documents": len(set(reference.column("doc_id").to_pylist())),
+        "boilerplate_line_f1": boilerplate_line_f1(texts, pred_spans, reference),
+        "speakers": speaker_attribution(pred_spans, relations["pred"], reference, relations["gold"]),
+        "layers": {
+            r["layer"]: {"exact_f1": r["exact_f1"], "overlap_f1": r["overlap_f1"]}
+            for r in table.to_pylist()
+            if r["label"] == "*"
+        },
+    }
+    target = out or pred_dir
+    ensure_folder(target)
+    write_table_raw(table, target / "score.parquet")
+    write_json(summary, target / "score.json")
+    markdown = score_markdown(summary, table)
+    (target / "score.md").write_text(markdown, encoding="utf-8")
+    return summary | {"markdown": markdown}
+
+
+def _relations(folder: Path) -> Any:
+    path = folder / RELATIONS.file_name
+    return read_table(path, schema=RELATIONS) if path.is_file() else RELATIONS.arrow_schema.empty_table()
