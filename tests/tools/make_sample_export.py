@@ -98,64 +98,65 @@ def annotation_result(text: str, spec: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+def annotate_through_label_studio(
+    articles: Path, spec: dict[str, Any], work: Path, *, venv: Path, domain: str, title: str
+) -> Path:
+    """Ingest ``articles``, annotate them per ``spec`` through a real server, return the export.
+
+    Annotators sign up as ``<name>@<domain>``; the server is stopped by its pid before return.
+    """
+    from label_studio_sdk import LabelStudio
+
+    from newsspan.labeling.users import sign_up
+    from newsspan.labeling.workflow import pull_project, push_documents
+
+    ingest_to_folder([articles], work / "t", options=IngestOptions(language="en", stance_target=spec["stance_target"]))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    options = LabelStudioOptions(
+        url=f"http://127.0.0.1:{port}", data_dir=str(work / "ls"), project_title=title, username=f"lead@{domain}"
+    )
+    _, credentials = start_server(options, data_dir=work / "ls", venv=venv)
+    try:
+        _, project = push_documents(options, work / "t" / "documents.parquet")
+        admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+        tasks = {t.data["doc_id"]: t for t in admin.tasks.list(project=project.id, fields="all")}
+        import pyarrow.parquet as pq
+
+        documents = {d["source"].split("/")[-1]: d for d in pq.read_table(work / "t" / "documents.parquet").to_pylist()}
+        clients: dict[str, Any] = {}
+        for source, by_annotator in spec["documents"].items():
+            document = documents[source]
+            for name, annotation in by_annotator.items():
+                if name not in clients:
+                    token = sign_up(options.url, credentials.token, email=f"{name}@{domain}", password=f"{name}-pass-1")
+                    clients[name] = LabelStudio(base_url=options.url, api_key=token)
+                clients[name].annotations.create(
+                    id=tasks[document["doc_id"]].id,
+                    result=annotation_result(document["text"], annotation),
+                    lead_time=annotation.get("lead_time", 300.0),
+                )
+        pull_project(options, work / "export")
+    finally:
+        stop_server(work / "ls")
+    return work / "export" / "label-studio-export.json"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--venv", type=Path, default=default_venv(), help="Label Studio virtualenv")
     parser.add_argument("--out", type=Path, default=TARGET)
     args = parser.parse_args()
     spec = json.loads(SPEC.read_text(encoding="utf-8"))
-    from label_studio_sdk import LabelStudio
-
-    from newsspan.labeling.users import sign_up
-    from newsspan.labeling.workflow import pull_project, push_documents
-
     work = Path(tempfile.mkdtemp(prefix="newsspan-sample-"))
     try:
         with sample_articles() as folder:
-            ingest_to_folder(
-                [folder], work / "t", options=IngestOptions(language="en", stance_target=spec["stance_target"])
+            export = annotate_through_label_studio(
+                folder, spec, work, venv=args.venv, domain="newsspan.sample", title="newsspan sample"
             )
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        options = LabelStudioOptions(
-            url=f"http://127.0.0.1:{port}",
-            data_dir=str(work / "ls"),
-            project_title="newsspan sample",
-            username="lead@newsspan.sample",
-        )
-        _, credentials = start_server(options, data_dir=work / "ls", venv=args.venv)
-        try:
-            _, project = push_documents(options, work / "t" / "documents.parquet")
-            admin = LabelStudio(base_url=options.url, api_key=credentials.token)
-            tasks = {t.data["doc_id"]: t for t in admin.tasks.list(project=project.id, fields="all")}
-            import pyarrow.parquet as pq
-
-            documents = {
-                d["source"].split("/")[-1]: d for d in pq.read_table(work / "t" / "documents.parquet").to_pylist()
-            }
-            clients: dict[str, Any] = {}
-            for source, by_annotator in spec["documents"].items():
-                document = documents[source]
-                for name, annotation in by_annotator.items():
-                    if name not in clients:
-                        token = sign_up(
-                            options.url,
-                            credentials.token,
-                            email=f"{name}@newsspan.sample",
-                            password=f"{name}-sample-pass",
-                        )
-                        clients[name] = LabelStudio(base_url=options.url, api_key=token)
-                    clients[name].annotations.create(
-                        id=tasks[document["doc_id"]].id,
-                        result=annotation_result(document["text"], annotation),
-                        lead_time=annotation.get("lead_time", 300.0),
-                    )
-            pull_project(options, work / "export")
-            shutil.copyfile(work / "export" / "label-studio-export.json", args.out)
-            print(f"wrote {args.out} ({args.out.stat().st_size} bytes, {len(tasks)} tasks)")
-        finally:
-            stop_server(work / "ls")
+        shutil.copyfile(export, args.out)
+        print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
