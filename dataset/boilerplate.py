@@ -25,15 +25,24 @@ _PROMO_VERB = re.compile(
 )
 _PROMO_NOUN = re.compile(
     r"\b(?:newsletters?|channels?|e-?mails?|apps?|subscri\w*|updates|alerts|podcasts?|feeds?|telegram|"
-    r"whatsapp|briefings?|features|news\s+release|inbox|premium|membership|notifications?)\b",
+    r"whatsapp|briefings?|features|news\s+release|inbox|premium|membership|notifications?|digest|roundup|"
+    r"bulletin)\b",
     re.IGNORECASE,
 )
 _WIDGETS = re.compile(
-    r"^(?:comments?|no\s+comments\s+yet\.*|hashtags?|tags?|share(?:\s+this(?:\s+article)?)?|"
+    r"^(?:comments?|no\s+comments\s+yet\b[^\n]{0,60}|be\s+the\s+first\s+to\s+comment\.?|hashtags?|tags?|"
+    r"share(?:\s+this(?:\s+article)?)?|"
     r"related(?:\s+(?:articles?|stories|news|coverage))?|read\s+(?:more|next|also)|advertisement|"
     r"most\s+(?:read|popular|viewed)|trending(?:\s+now)?|more\s+information|see\s+also|"
     r"recommended(?:\s+for\s+you)?|print|email|top\s+stories|latest(?:\s+news)?|you\s+may\s+also\s+like)"
     r"[\s:.…]*$",
+    re.IGNORECASE,
+)
+_HASHTAGS = re.compile(r"^#\w+(?:\s+#\w+)*$")
+# A heading after which the page lists other stories: everything below it is related content.
+_RELATED_HEADING = re.compile(
+    r"^(?:related(?:\s+(?:articles?|stories|news|coverage))?|read\s+(?:more|next|also)|more\s+(?:from|on|stories)\b.*|"
+    r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|see\s+also|most\s+(?:read|popular|viewed))[\s:.…]*$",
     re.IGNORECASE,
 )
 _TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
@@ -87,7 +96,7 @@ def _is_promo(line: str) -> bool:
 
 
 def _is_widget(line: str) -> bool:
-    return len(line) <= 40 and bool(_WIDGETS.match(line))
+    return len(line) <= 80 and bool(_WIDGETS.match(line) or _HASHTAGS.match(line))
 
 
 def _is_teaser(line: str) -> bool:
@@ -159,6 +168,8 @@ def detect_boilerplate(text: str, *, metadata_spans: Sequence[tuple[str, int, in
             continue
         lead = len(line) - len(line.lstrip())
         rule = classify_line(stripped)
+        if rule is not None and rule.label == "NAVIGATION" and _RELATED_HEADING.match(stripped):
+            tail_from = min(tail_from, start + len(line) + 1) if tail_from is not None else start + len(line) + 1
         if rule is not None and rule.label != "RELATED":
             proposals.append(Proposal(rule.label, start + lead, start + lead + len(stripped), rule.name))
         elif rule is not None or (tail_from is not None and start >= tail_from):

@@ -21,7 +21,14 @@ import pyarrow as pa
 from newsspan.dataset.schema import LAYERS
 from newsspan.labeling.agreement import span_matches
 
-__all__ = ["SCORE_SCHEMA", "boilerplate_line_f1", "gold_side", "score_predictions", "speaker_attribution"]
+__all__ = [
+    "SCORE_SCHEMA",
+    "boilerplate_line_f1",
+    "gold_side",
+    "quality_figures",
+    "score_predictions",
+    "speaker_attribution",
+]
 
 ALL = "*"
 SCORE_SCHEMA = pa.schema(
@@ -177,3 +184,18 @@ def _speakers(spans: pa.Table, relations: pa.Table) -> dict[str, dict[Region, Re
         if rel["relation"] == "said_by" and source is not None and target is not None:
             found[source["doc_id"]][(source["start"], source["end"])] = (target["start"], target["end"])
     return found
+
+
+def quality_figures(
+    texts: dict[str, str], predicted: pa.Table, predicted_relations: pa.Table, gold: pa.Table, gold_relations: pa.Table
+) -> dict[str, float | None]:
+    """The figures whose floors are pinned: boilerplate line F1, QUOTE overlap F1, speaker accuracy."""
+    table = score_predictions(predicted, gold).to_pylist()
+    quote = next((r for r in table if (r["layer"], r["label"]) == ("quote", "QUOTE")), None)
+    return {
+        "boilerplate_line_f1": boilerplate_line_f1(texts, predicted, gold),
+        "quote_f1_overlap": quote["overlap_f1"] if quote else None,
+        "speaker_accuracy": speaker_attribution(predicted, predicted_relations, gold, gold_relations)[
+            "speaker_accuracy"
+        ],
+    }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import re
 import shutil
 import sys
 import tempfile
@@ -70,7 +71,9 @@ def main() -> None:
             "stance_target": spec["stance_target"],
             "documents": gold,
         }
-        TARGET.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(payload, indent=1)
+        text = re.sub(r"\[\s+([^\[\]{}]*?)\s+\]", lambda m: "[" + " ".join(m.group(1).split()) + "]", text)
+        TARGET.write_text(text + "\n", encoding="utf-8")  # one span per line: reviewable diffs
         print(f"wrote {TARGET}: {sum(len(d['spans']) for d in gold.values())} spans")
     finally:
         shutil.rmtree(work, ignore_errors=True)
