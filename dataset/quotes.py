@@ -69,7 +69,7 @@ _CUE_THEN_SPEAKER = re.compile(
     re.IGNORECASE,
 )
 _BOUNDARY = re.compile(r"[,“”\"‘’;:]|[.!?]\s")
-_NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|as)\b", re.IGNORECASE)
+_NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|who|whom|as|[.,;:!?])", re.IGNORECASE)
 _MAX_SPEAKER_WORDS = 8
 _BEFORE_WINDOW = 140  # characters before a quote searched for "X said ..."
 
@@ -114,18 +114,35 @@ def detect_quotes(text: str, *, skip: Sequence[tuple[int, int]] = (), min_words:
     Quotes of fewer than ``min_words`` words are scare quotes unless a cue attributes them.
     """
     result = QuoteProposals()
-    for mark_start, start, end, mark_end in find_quotes(text):
-        if any(s <= start < e for s, e in skip):
+    quotes = [q for q in find_quotes(text) if not any(s <= q[1] < e for s, e in skip)]
+    inside = [(q[0], q[3]) for q in quotes]
+    found = [_after(text, q[3]) or _before(text, q[0], inside) for q in quotes]
+    for index, (quote, direct) in enumerate(zip(quotes, found, strict=True)):
+        # a quote without its own attribution shares the one of a quote in the same sentence
+        attribution = direct or _same_sentence(text, index, quotes, found)
+        if attribution is None and len(text[quote[1] : quote[2]].split()) < min_words:
             continue
-        attribution = _after(text, mark_end) or _before(text, mark_start)
-        if attribution is None and len(text[start:end].split()) < min_words:
-            continue
-        quote = result.add(Proposal("QUOTE", start, end, "quotation_marks"))
+        region = result.add(Proposal("QUOTE", quote[1], quote[2], "quotation_marks"))
         if attribution is not None:
             speaker, cue, rule = attribution
-            result.relations.append((quote, result.add(Proposal("SPEAKER", *speaker, rule)), "said_by"))
-            result.relations.append((quote, result.add(Proposal("CUE", *cue, rule)), "cued_by"))
+            result.relations.append((region, result.add(Proposal("SPEAKER", *speaker, rule)), "said_by"))
+            result.relations.append((region, result.add(Proposal("CUE", *cue, rule)), "cued_by"))
     return result
+
+
+def _same_sentence(
+    text: str, index: int, quotes: list[tuple[int, int, int, int]], found: list[Attribution | None]
+) -> Attribution | None:
+    for other in sorted(range(len(quotes)), key=lambda i: abs(i - index)):
+        if other == index or found[other] is None:
+            continue
+        first, last = sorted((quotes[index], quotes[other]))
+        between = text[first[3] : last[0]]
+        if "\n" not in between and not re.search(r"[.!?]\s+[A-Z]", between):
+            attribution = found[other]
+            assert attribution is not None
+            return attribution[0], attribution[1], "same_sentence"
+    return None
 
 
 Attribution = tuple[tuple[int, int], tuple[int, int], str]
@@ -134,6 +151,8 @@ Attribution = tuple[tuple[int, int], tuple[int, int], str]
 def _after(text: str, pos: int) -> Attribution | None:
     line_end = text.find("\n", pos)
     rest = text[pos : len(text) if line_end < 0 else line_end]
+    if rest.lstrip()[:1] in (".", "!", "?"):  # the sentence ends with the quote: no attribution after it
+        return None
     cue_first = _CUE_THEN_SPEAKER.match(rest)
     if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"])):
         return _spans(pos, cue_first, "cue_after_quote")
@@ -143,14 +162,16 @@ def _after(text: str, pos: int) -> Attribution | None:
     return None
 
 
-def _before(text: str, pos: int) -> Attribution | None:
+def _before(text: str, pos: int, quotes: Sequence[tuple[int, int]] = ()) -> Attribution | None:
     line_start = text.rfind("\n", 0, pos) + 1
     window_start = max(line_start, pos - _BEFORE_WINDOW)
     window = text[window_start:pos]
-    cues = list(_CUE.finditer(window))
+    cues = [c for c in _CUE.finditer(window) if not any(s <= window_start + c.start() < e for s, e in quotes)]
     if not cues:
         return None
     cue = cues[-1]
+    if cue.group().lower().endswith("ing"):  # "X has denounced ..., calling it a "..."": X is the subject
+        return _subject(text, line_start, pos, window_start + cue.start(), window_start + cue.end())
     if cue.group().lower().startswith("according"):
         speaker = re.match(r"\s+([^,“”\"]{2,80}?)\s*,", window[cue.end() :])
         if speaker is None:
@@ -166,8 +187,12 @@ def _before(text: str, pos: int) -> Attribution | None:
     if window_start > line_start:  # the window may cut a word: start at the next space
         offset = head.find(" ") + 1 if " " in head else len(head)
     boundaries = list(_BOUNDARY.finditer(head, offset))
-    offset = boundaries[-1].end() if boundaries else offset
-    words = _clean_speaker(head[offset:])
+    cut = boundaries[-1].end() if boundaries else offset
+    words = _clean_speaker(head[cut:])
+    if re.match(r"who\b", words) and len(boundaries) >= 1:  # "X, who on Monday said ...": the speaker is X
+        cut = boundaries[-2].end() if len(boundaries) >= 2 else offset
+        words = _clean_speaker(head[cut : boundaries[-1].start()])
+    offset = cut
     if not _speaker_ok(words):
         return None
     start = window_start + head.index(words, offset)
@@ -176,6 +201,22 @@ def _before(text: str, pos: int) -> Attribution | None:
         (window_start + cue.start(), window_start + cue.end()),
         "speaker_cue_before_quote",
     )
+
+
+def _subject(text: str, line_start: int, pos: int, cue_start: int, cue_end: int) -> Attribution | None:
+    """The subject of the sentence that holds a participle cue: its words before the first verb."""
+    sentence_start = max(
+        [line_start] + [m.end() + line_start for m in re.finditer(r"[.!?]\s+", text[line_start:cue_start])]
+    )
+    clause = text[sentence_start:cue_start]
+    verb = re.search(r"\s(?:has|have|had|is|was|were|are|will|would|\w+ed)\b", clause)
+    if verb is None:
+        return None
+    words = _clean_speaker(clause[: verb.start()])
+    if not _speaker_ok(words):
+        return None
+    start = sentence_start + clause.index(words)
+    return (start, start + len(words)), (cue_start, cue_end), "subject_of_participle_cue"
 
 
 def _clean_speaker(words: str) -> str:
