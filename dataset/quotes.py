@@ -50,21 +50,41 @@ CUES = (
     "emphasised",
     "announced",
     "according to",
+    "expressed",
+    "criticized",
+    "criticised",
+    "condemned",
+    "described",
+    "accused",
+    "alleged",
+    "alleges",
+    "considers",
+    "considered",
+    "calling",
+    "saying",
+    "adding",
+    "describing",
 )
-_CUE = re.compile(r"\b(?:" + "|".join(c.replace(" ", r"\s+") for c in CUES) + r")\b", re.IGNORECASE)
+# not inside a compound ("so-called")
+_CUE_WORDS = "|".join(c.replace(" ", r"\s+") for c in CUES)
+_CUE = re.compile(r"(?<![\w-])(?:" + _CUE_WORDS + r")\b", re.IGNORECASE)
 _DOUBLE = re.compile(r"“([^“”\n]+?)”|\"([^\"\n]+?)\"|«([^«»\n]+?)»")
 # a single quote opens after a space or line start and closes before a space, punctuation or end,
 # never between two letters (an apostrophe: People's, don't)
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))[‘']((?:[^‘’'\n]|(?<=\w)['’](?=\w))+?)[’'](?=[\s.,;:!?)\]—–-]|$)")
 _SPEAKER_AFTER = re.compile(
     r"^\s*,?\s*(?P<speaker>(?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)\s+(?P<cue>"
-    + _CUE.pattern[2:-2]
+    + "(?:"
+    + _CUE_WORDS
+    + ")"
     + r")\b",
     re.IGNORECASE,
 )
 _CUE_THEN_SPEAKER = re.compile(
     r"^\s*,?\s*(?P<cue>"
-    + _CUE.pattern[2:-2]
+    + "(?:"
+    + _CUE_WORDS
+    + ")"
     + r")\s+(?P<speaker>[^,.;:!?“”\"\n]{2,80}?)\s*(?=[,.;:!?]|$|\s+(?:in|on|at|to|after|before|during)\s)",
     re.IGNORECASE,
 )
