@@ -76,6 +76,22 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
     second = runner.invoke(cli, ["label", "push", str(work / "documents.parquet"), "--json"], env=env)
     assert json.loads(second.stdout)["created"] == 0
     assert json.loads(second.stdout)["unchanged"] == 6
+    # newsspan's own pre-annotation, pushed onto the existing tasks as a second model version
+    rules = runner.invoke(cli, ["-q", "preannotate", str(work / "documents.parquet"), "--out", str(tmp_path / "rules")])
+    assert rules.exit_code == 0, rules.output
+    third = runner.invoke(
+        cli,
+        [
+            "label",
+            "push",
+            str(work / "documents.parquet"),
+            "--predictions",
+            str(tmp_path / "rules" / "spans.parquet"),
+            "--json",
+        ],
+        env=env,
+    )
+    assert json.loads(third.stdout)["predictions_added"] == 6 and json.loads(third.stdout)["created"] == 0
 
     from label_studio_sdk import LabelStudio
 
@@ -131,7 +147,9 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     task = by_doc[emoji["doc_id"]]
     assert task["data"]["text"] == emoji["text"]
-    assert [p["model_version"] for p in task["predictions"]] == ["test-rules-0.1"]
+    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-1", "test-rules-0.1"]
+    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-1")
+    assert {r.get("from_name") for r in rules_prediction["result"]} >= {"entity", "quote"}
     annotations = {a["completed_by"]["email"]: a for a in task["annotations"]}
     assert set(annotations) == {credentials.username, "ann2@newsspan.test"}
     assert annotations[credentials.username]["result"] == sent["admin"]

@@ -1,0 +1,103 @@
+"""Scoring on a tiny hand-checked case."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from newsspan.dataset.schema import RELATIONS, SPANS
+from newsspan.labeling.score import boilerplate_line_f1, gold_side, score_predictions, speaker_attribution
+
+TEXT = "Body line one is here.\nJoin our channel for updates.\nComments\nBody line two.\nMore text."
+
+
+def _spans(origin: str, rows: list[tuple[str, str, str, int, int]]) -> pa.Table:
+    base = {"doc_id": "d", "annotation_id": origin, "annotator": origin, "origin": origin}
+    return pa.Table.from_pylist(
+        [
+            base | {"region_id": r, "layer": layer, "label": label, "start": s, "end": e, "text": TEXT[s:e]}
+            for r, layer, label, s, e in rows
+        ],
+        schema=SPANS.arrow_schema,
+    )
+
+
+def _relations(origin: str, rows: list[tuple[str, str]]) -> pa.Table:
+    base = {"doc_id": "d", "annotation_id": origin, "annotator": origin, "origin": origin}
+    return pa.Table.from_pylist(
+        [base | {"relation": "said_by", "from_region_id": a, "to_region_id": b} for a, b in rows],
+        schema=RELATIONS.arrow_schema,
+    )
+
+
+GOLD = _spans(
+    "gold",
+    [
+        ("g1", "boilerplate", "PROMO", 23, 53),
+        ("g2", "boilerplate", "NAVIGATION", 54, 62),
+        ("q1", "quote", "QUOTE", 0, 9),
+        ("s1", "quote", "SPEAKER", 10, 13),
+        ("q2", "quote", "QUOTE", 63, 72),
+        ("s2", "quote", "SPEAKER", 73, 77),
+    ],
+)
+PRED = _spans(
+    "prediction",
+    [
+        ("p1", "boilerplate", "PROMO", 23, 53),
+        ("p2", "boilerplate", "PROMO", 63, 77),
+        ("p3", "quote", "QUOTE", 0, 8),
+        ("p4", "quote", "SPEAKER", 10, 14),
+        ("p5", "quote", "QUOTE", 63, 72),
+        ("p6", "quote", "SPEAKER", 0, 4),
+    ],
+)
+
+
+def test_span_scores_exact_and_overlap():
+    rows = {(r["layer"], r["label"]): r for r in score_predictions(PRED, GOLD).to_pylist()}
+    promo = rows[("boilerplate", "PROMO")]  # gold 1, predicted 2, one exact match
+    assert (promo["exact_precision"], promo["exact_recall"], promo["exact_f1"]) == (0.5, 1.0, pytest.approx(2 / 3))
+    quote = rows[("quote", "QUOTE")]  # (0,8) overlaps (0,9) but is not exact
+    assert (quote["exact_f1"], quote["overlap_f1"]) == (0.5, 1.0)
+    assert rows[("boilerplate", "NAVIGATION")]["exact_recall"] == 0.0
+
+
+def test_boilerplate_line_f1():
+    # lines: body, promo, nav, body, more: gold marks lines 2-3, prediction lines 2 and 4 -> tp 1, fp 1, fn 1
+    assert boilerplate_line_f1({"d": TEXT}, PRED, GOLD) == pytest.approx(0.5)
+
+
+def test_speaker_attribution():
+    result = speaker_attribution(
+        PRED,
+        _relations("prediction", [("p3", "p4"), ("p5", "p6")]),
+        GOLD,
+        _relations("gold", [("q1", "s1"), ("q2", "s2")]),
+    )
+    assert result == {
+        "gold_quotes_with_speaker": 2,
+        "found": 2,
+        "correct": 1,
+        "speaker_accuracy": 0.5,
+        "speaker_recall": 0.5,
+    }
+
+
+def test_gold_side_prefers_gold_then_the_first_human_annotation():
+    human = _spans("human", [("h", "entity", "ORG", 0, 4)])
+    assert gold_side(pa.concat_tables([human, GOLD])).column("origin").unique().to_pylist() == ["gold"]
+    assert gold_side(human).num_rows == 1
+
+
+def test_score_command_reports(runner, tmp_path):
+    from newsspan.dataset.cli import cli
+
+    out = tmp_path / "corpus"
+    assert runner.invoke(cli, ["-q", "build", "--out", str(out)]).exit_code == 0
+    pre = tmp_path / "pre"
+    assert runner.invoke(cli, ["-q", "preannotate", str(out / "documents.parquet"), "--out", str(pre)]).exit_code == 0
+    result = runner.invoke(cli, ["label", "score", str(pre), "--gold", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "# Pre-annotation quality" in result.stdout and "| quote | QUOTE |" in result.stdout
+    assert (pre / "score.json").is_file() and (pre / "score.parquet").is_file()
