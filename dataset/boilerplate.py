@@ -13,8 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from newsspan.dataset.config import PreannotateOptions
+
 __all__ = ["RULES", "BoilerplateRule", "Proposal", "classify_line", "detect_boilerplate", "find_credit", "word_count"]
 
+DEFAULTS: Final = PreannotateOptions()
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 _PROMO_VERB = re.compile(
@@ -88,30 +91,31 @@ class BoilerplateRule:
 
     name: str
     label: str
-    matches: Callable[[str], bool]
+    matches: Callable[[str, PreannotateOptions], bool]
 
 
-def _is_promo(line: str) -> bool:
-    return bool(_PROMO_VERB.match(line) and _PROMO_NOUN.search(line)) and word_count(line) <= 60
+def _is_promo(line: str, options: PreannotateOptions) -> bool:
+    return bool(_PROMO_VERB.match(line) and _PROMO_NOUN.search(line)) and word_count(line) <= options.promo_max_words
 
 
-def _is_widget(line: str) -> bool:
-    return len(line) <= 80 and bool(_WIDGETS.match(line) or _HASHTAGS.match(line))
+def _is_widget(line: str, options: PreannotateOptions) -> bool:
+    return len(line) <= options.widget_max_chars and bool(_WIDGETS.match(line) or _HASHTAGS.match(line))
 
 
-def _is_teaser(line: str) -> bool:
-    return line.endswith(("...", "…")) and word_count(line) >= 4
+def _is_teaser(line: str, options: PreannotateOptions) -> bool:
+    return line.endswith(("...", "…")) and word_count(line) >= options.teaser_min_words
 
 
-def _is_credit_line(line: str) -> bool:
+def _is_credit_line(line: str, options: PreannotateOptions) -> bool:
     match = _CREDIT_LINE.match(line) if line.startswith("(") else None
     return match is not None and not _NOT_A_CREDIT.match(match["agency"])
 
 
-def _is_caption(line: str) -> bool:
+def _is_caption(line: str, options: PreannotateOptions) -> bool:
     if not (line.endswith(")") or "PHOTO:" in line or "/" in line):
         return False
-    return bool(_CAPTION_CREDIT.search(line[-120:])) and not _TRAILING_CREDIT.search(line) and word_count(line) >= 4
+    credit = _CAPTION_CREDIT.search(line[-120:]) and not _TRAILING_CREDIT.search(line)
+    return bool(credit) and word_count(line) >= options.caption_min_words
 
 
 RULES: Final[tuple[BoilerplateRule, ...]] = (
@@ -123,13 +127,13 @@ RULES: Final[tuple[BoilerplateRule, ...]] = (
 )
 
 
-def classify_line(line: str) -> BoilerplateRule | None:
+def classify_line(line: str, options: PreannotateOptions = DEFAULTS) -> BoilerplateRule | None:
     """The first rule that matches ``line`` (stripped), or None for article text."""
     stripped = line.strip()
     if not stripped:
         return None
     for rule in RULES:
-        if rule.matches(stripped):
+        if rule.matches(stripped, options):
             return rule
     return None
 
@@ -144,7 +148,9 @@ class Proposal:
     rule: str
 
 
-def detect_boilerplate(text: str, *, metadata_spans: Sequence[tuple[str, int, int]] = ()) -> list[Proposal]:
+def detect_boilerplate(
+    text: str, *, metadata_spans: Sequence[tuple[str, int, int]] = (), options: PreannotateOptions = DEFAULTS
+) -> list[Proposal]:
     """Boilerplate spans of one article, each with the rule that fired.
 
     Line rules label promos, widget text, credit lines, teasers and captions. Metadata the
@@ -167,7 +173,7 @@ def detect_boilerplate(text: str, *, metadata_spans: Sequence[tuple[str, int, in
         if not stripped or start in covered:
             continue
         lead = len(line) - len(line.lstrip())
-        rule = classify_line(stripped)
+        rule = classify_line(stripped, options)
         if rule is not None and rule.label == "NAVIGATION" and _RELATED_HEADING.match(stripped):
             tail_from = min(tail_from, start + len(line) + 1) if tail_from is not None else start + len(line) + 1
         if rule is not None and rule.label != "RELATED":

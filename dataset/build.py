@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.config import GoldOptions, IngestOptions
+from newsspan.dataset.config import GoldOptions, IngestOptions, PreannotateOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
 from newsspan.dataset.io import (
@@ -98,7 +98,12 @@ def ingest_to_folder(
 
 
 def preannotate_to_folder(
-    documents: Path, out: Path, *, known: Path | None = None, spacy_model: str | None = None
+    documents: Path,
+    out: Path,
+    *,
+    known: Path | None = None,
+    spacy_model: str | None = None,
+    options: PreannotateOptions | None = None,
 ) -> dict[str, Any]:
     """Write prediction ``spans``/``relations``/``stance`` tables for ``documents`` into ``out``.
 
@@ -109,7 +114,7 @@ def preannotate_to_folder(
 
     lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
     nlp = load_spacy(spacy_model) if spacy_model else None
-    result = preannotate_documents(read_table(documents, schema=DOCUMENTS), lexicon=lexicon, nlp=nlp)
+    result = preannotate_documents(read_table(documents, schema=DOCUMENTS), lexicon=lexicon, nlp=nlp, options=options)
     write_table(result.spans, out / SPANS.file_name, schema=SPANS)
     write_table(result.relations, out / RELATIONS.file_name, schema=RELATIONS)
     write_table(STANCE.arrow_schema.empty_table(), out / STANCE.file_name, schema=STANCE)

@@ -214,7 +214,8 @@ def preannotate(
     """
     from newsspan.dataset.build import preannotate_to_folder
 
-    summary = preannotate_to_folder(documents, out, known=known, spacy_model=spacy_model)
+    options = settings_of(ctx).preannotate
+    summary = preannotate_to_folder(documents, out, known=known, spacy_model=spacy_model, options=options)
     if as_json:
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
     else:

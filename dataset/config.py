@@ -30,6 +30,7 @@ __all__ = [
     "GoldOptions",
     "IngestOptions",
     "LabelStudioOptions",
+    "PreannotateOptions",
     "Settings",
     "load_settings",
 ]
@@ -171,6 +172,30 @@ class LabelStudioOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
+class PreannotateOptions(_Options):
+    """Thresholds of the pre-annotation rules (table ``[preannotate]`` in ``newsspan.toml``)."""
+
+    # A promo is a sentence or two; a longer line starting "Get ..." is prose.
+    promo_max_words: int = 60
+    # Widget text ("Comments", "Hashtags", "No comments yet. Be the first ...") is short.
+    widget_max_chars: int = 80
+    # A truncated teaser ("... talks stall over pay...") has a few words at least.
+    teaser_min_words: int = 4
+    caption_min_words: int = 4
+    # A one-word quote is a scare quote unless a reporting verb attributes it.
+    min_quote_words: int = 2
+    # A speaker mention is a name or a short noun phrase ("the North Korean Foreign Ministry official").
+    max_speaker_words: int = 8
+    # How far before a quote (characters, same line) "X said ..." is looked for.
+    attribution_window: int = 140
+
+    def __post_init__(self) -> None:
+        for name in ("promo_max_words", "widget_max_chars", "max_speaker_words", "attribution_window"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"preannotate.{name} must be at least 1, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True, slots=True)
 class GoldOptions(_Options):
     """How the gold layer is adjudicated (table ``[gold]`` in ``newsspan.toml``)."""
 
@@ -194,6 +219,7 @@ class Settings:
     build: BuildOptions = field(default_factory=BuildOptions)
     label_studio: LabelStudioOptions = field(default_factory=LabelStudioOptions)
     gold: GoldOptions = field(default_factory=GoldOptions)
+    preannotate: PreannotateOptions = field(default_factory=PreannotateOptions)
     path: str | None = None  # the file they were read from, for messages
 
     @classmethod

@@ -17,7 +17,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsspan.dataset.boilerplate import Proposal, detect_boilerplate
+from newsspan.dataset.boilerplate import DEFAULTS, Proposal, detect_boilerplate
+from newsspan.dataset.config import PreannotateOptions
 from newsspan.dataset.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
 from newsspan.dataset.quotes import detect_quotes
 from newsspan.dataset.schema import RELATIONS, SPANS, layer_of
@@ -49,6 +50,7 @@ def preannotate_documents(
     lexicon: EntityLexicon | None = None,
     nlp: Any = None,
     model_version: str = MODEL_VERSION,
+    options: PreannotateOptions | None = None,
 ) -> PreannotateResult:
     """Proposals for every document of ``documents`` (a DOCUMENTS table)."""
     spans: list[dict[str, Any]] = []
@@ -56,7 +58,7 @@ def preannotate_documents(
     counts: Counter[str] = Counter()
     for document in documents.select(["doc_id", "text", "meta_spans"]).to_pylist():
         meta = [(m["field"], m["start"], m["end"]) for m in document["meta_spans"]]
-        proposed, links = _document(document["text"], meta, lexicon or EntityLexicon([]), nlp)
+        proposed, links = _document(document["text"], meta, lexicon or EntityLexicon([]), nlp, options or DEFAULTS)
         base = {
             "doc_id": document["doc_id"],
             "annotation_id": f"{model_version}:{document['doc_id']}",
@@ -88,12 +90,12 @@ def preannotate_documents(
 
 
 def _document(
-    text: str, meta: list[tuple[str, int, int]], lexicon: EntityLexicon, nlp: Any
+    text: str, meta: list[tuple[str, int, int]], lexicon: EntityLexicon, nlp: Any, options: PreannotateOptions
 ) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
-    boilerplate = detect_boilerplate(text, metadata_spans=meta)
+    boilerplate = detect_boilerplate(text, metadata_spans=meta, options=options)
     outside = [(p.start, p.end) for p in boilerplate]
     headline = [(start, end) for name, start, end in meta if name in ("title", "dek")]
-    quotes = detect_quotes(text, skip=outside + headline)
+    quotes = detect_quotes(text, skip=outside + headline, options=options)
     entities = propagate_entities(text, lexicon, skip=outside)
     if nlp is not None:
         entities += spacy_entities(text, nlp, skip=outside)

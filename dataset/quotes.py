@@ -16,7 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsspan.dataset.boilerplate import Proposal
+from newsspan.dataset.boilerplate import DEFAULTS, Proposal
+from newsspan.dataset.config import PreannotateOptions
 
 __all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
 
@@ -90,8 +91,6 @@ _CUE_THEN_SPEAKER = re.compile(
 )
 _BOUNDARY = re.compile(r"[,“”\"‘’;:]|[.!?]\s")
 _NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|who|whom|as|[.,;:!?])", re.IGNORECASE)
-_MAX_SPEAKER_WORDS = 8
-_BEFORE_WINDOW = 140  # characters before a quote searched for "X said ..."
 
 
 @dataclass
@@ -127,20 +126,23 @@ def find_quotes(text: str) -> list[tuple[int, int, int, int]]:
     return kept
 
 
-def detect_quotes(text: str, *, skip: Sequence[tuple[int, int]] = (), min_words: int = 2) -> QuoteProposals:
+def detect_quotes(
+    text: str, *, skip: Sequence[tuple[int, int]] = (), options: PreannotateOptions = DEFAULTS
+) -> QuoteProposals:
     """QUOTE, SPEAKER and CUE proposals with ``said_by``/``cued_by`` relations.
 
     ``skip`` lists spans (headline, dek, boilerplate) in which quotes are not attributed.
-    Quotes of fewer than ``min_words`` words are scare quotes unless a cue attributes them.
+    Quotes of fewer than ``options.min_quote_words`` words are scare quotes unless a cue
+    attributes them.
     """
     result = QuoteProposals()
     quotes = [q for q in find_quotes(text) if not any(s <= q[1] < e for s, e in skip)]
     inside = [(q[0], q[3]) for q in quotes]
-    found = [_after(text, q[3]) or _before(text, q[0], inside) for q in quotes]
+    found = [_after(text, q[3], options) or _before(text, q[0], options, inside) for q in quotes]
     for index, (quote, direct) in enumerate(zip(quotes, found, strict=True)):
         # a quote without its own attribution shares the one of a quote in the same sentence
         attribution = direct or _same_sentence(text, index, quotes, found)
-        if attribution is None and len(text[quote[1] : quote[2]].split()) < min_words:
+        if attribution is None and len(text[quote[1] : quote[2]].split()) < options.min_quote_words:
             continue
         region = result.add(Proposal("QUOTE", quote[1], quote[2], "quotation_marks"))
         if attribution is not None:
@@ -168,30 +170,32 @@ def _same_sentence(
 Attribution = tuple[tuple[int, int], tuple[int, int], str]
 
 
-def _after(text: str, pos: int) -> Attribution | None:
+def _after(text: str, pos: int, options: PreannotateOptions) -> Attribution | None:
     line_end = text.find("\n", pos)
     rest = text[pos : len(text) if line_end < 0 else line_end]
     if rest.lstrip()[:1] in (".", "!", "?"):  # the sentence ends with the quote: no attribution after it
         return None
     cue_first = _CUE_THEN_SPEAKER.match(rest)
-    if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"])):
+    if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
         return _spans(pos, cue_first, "cue_after_quote")
     speaker_first = _SPEAKER_AFTER.match(rest)
-    if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"])):
+    if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
         return _spans(pos, speaker_first, "speaker_cue_after_quote")
     return None
 
 
-def _before(text: str, pos: int, quotes: Sequence[tuple[int, int]] = ()) -> Attribution | None:
+def _before(
+    text: str, pos: int, options: PreannotateOptions, quotes: Sequence[tuple[int, int]] = ()
+) -> Attribution | None:
     line_start = text.rfind("\n", 0, pos) + 1
-    window_start = max(line_start, pos - _BEFORE_WINDOW)
+    window_start = max(line_start, pos - options.attribution_window)
     window = text[window_start:pos]
     cues = [c for c in _CUE.finditer(window) if not any(s <= window_start + c.start() < e for s, e in quotes)]
     if not cues:
         return None
     cue = cues[-1]
     if cue.group().lower().endswith("ing"):  # "X has denounced ..., calling it a "..."": X is the subject
-        return _subject(text, line_start, pos, window_start + cue.start(), window_start + cue.end())
+        return _subject(text, line_start, window_start + cue.start(), window_start + cue.end(), options)
     if cue.group().lower().startswith("according"):
         speaker = re.match(r"\s+([^,“”\"]{2,80}?)\s*,", window[cue.end() :])
         if speaker is None:
@@ -213,7 +217,7 @@ def _before(text: str, pos: int, quotes: Sequence[tuple[int, int]] = ()) -> Attr
         cut = boundaries[-2].end() if len(boundaries) >= 2 else offset
         words = _clean_speaker(head[cut : boundaries[-1].start()])
     offset = cut
-    if not _speaker_ok(words):
+    if not _speaker_ok(words, options):
         return None
     start = window_start + head.index(words, offset)
     return (
@@ -223,7 +227,9 @@ def _before(text: str, pos: int, quotes: Sequence[tuple[int, int]] = ()) -> Attr
     )
 
 
-def _subject(text: str, line_start: int, pos: int, cue_start: int, cue_end: int) -> Attribution | None:
+def _subject(
+    text: str, line_start: int, cue_start: int, cue_end: int, options: PreannotateOptions
+) -> Attribution | None:
     """The subject of the sentence that holds a participle cue: its words before the first verb."""
     sentence_start = max(
         [line_start] + [m.end() + line_start for m in re.finditer(r"[.!?]\s+", text[line_start:cue_start])]
@@ -233,7 +239,7 @@ def _subject(text: str, line_start: int, pos: int, cue_start: int, cue_end: int)
     if verb is None:
         return None
     words = _clean_speaker(clause[: verb.start()])
-    if not _speaker_ok(words):
+    if not _speaker_ok(words, options):
         return None
     start = sentence_start + clause.index(words)
     return (start, start + len(words)), (cue_start, cue_end), "subject_of_participle_cue"
@@ -254,10 +260,10 @@ def _clean_speaker(words: str) -> str:
     return words
 
 
-def _speaker_ok(words: str) -> bool:
+def _speaker_ok(words: str, options: PreannotateOptions) -> bool:
     words = words.strip()
     count = len(words.split())
-    return 0 < count <= _MAX_SPEAKER_WORDS and not _NOT_A_SPEAKER.match(words) and not _CUE.fullmatch(words)
+    return 0 < count <= options.max_speaker_words and not _NOT_A_SPEAKER.match(words) and not _CUE.fullmatch(words)
 
 
 def _spans(pos: int, match: re.Match[str], rule: str) -> Attribution:

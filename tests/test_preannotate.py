@@ -186,3 +186,29 @@ def test_preannotate_command_writes_prediction_tables_that_push_accepts(runner, 
     assert all(r["rule"] for r in rows)
     predictions = predictions_by_document(spans, pq.read_table(tmp_path / "p" / "relations.parquet"))
     assert len(predictions) == 5  # every seed gets proposals for push --predictions
+
+
+def test_thresholds_come_from_the_config(runner, tmp_path):
+    from newsspan.dataset.cli import cli
+
+    text = "The so-called “panel” met again in the port city on Monday to discuss the quota report and its findings."
+    (tmp_path / "a.txt").write_text(text + " " + BODY * 2)
+    assert runner.invoke(cli, ["-q", "ingest", str(tmp_path / "a.txt"), "--out", str(tmp_path / "t")]).exit_code == 0
+    quotes = {}
+    for words in (2, 1):
+        config = tmp_path / f"newsspan-{words}.toml"
+        config.write_text(f"[preannotate]\nmin_quote_words = {words}\n")
+        result = runner.invoke(
+            cli,
+            [
+                "--config",
+                str(config),
+                "preannotate",
+                str(tmp_path / "t" / "documents.parquet"),
+                "--out",
+                str(tmp_path / f"p{words}"),
+                "--json",
+            ],
+        )
+        quotes[words] = json.loads(result.stdout)["spans"].get("QUOTE", 0)
+    assert quotes == {2: 0, 1: 1}
