@@ -170,7 +170,12 @@ def build_corpus(
             kept = _keep_exports(exports, stage / EXPORTS_FOLDER)
             converted = _convert_exports([copy for _, copy in kept], stage)
             adjudicated = _gold(stage, gold) if kept else None
-            manifest = _manifest(paths, kept, stage, summary) | {"convert": converted, "gold": adjudicated}
+            gate = _gate(stage, out)
+            manifest = _manifest(paths, kept, stage, summary) | {
+                "convert": converted,
+                "gold": adjudicated,
+                "validation": gate,
+            }
             write_json(manifest, stage / MANIFEST_FILE)
     return BuildResult(out, summary, manifest)
 
@@ -220,6 +225,24 @@ def _gold(stage: Path, options: GoldOptions | None) -> dict[str, Any]:
 
     summary = gold_layer(stage, options=options or GoldOptions())
     summary.pop("markdown")
+    return summary
+
+
+def _gate(stage: Path, out: Path) -> dict[str, Any]:
+    """The publish gate: validation reports in the build; a critical failure stops the build.
+
+    The staged folder is discarded then, so the report is kept beside the output folder.
+    """
+    from newsspan.validation.gate import validate_to_folder
+
+    report = validate_to_folder(stage)
+    if not report.passed:
+        kept = out.parent / f"{out.name}.validation-failed.md"
+        shutil.copyfile(stage / "validation.md", kept)
+        failed = ", ".join(r.rule_id for r in report.critical_failures)
+        raise NewsspanError(f"the build failed validation on critical rule(s) {failed}; see {kept}")
+    summary = report.as_dict()
+    summary.pop("results")
     return summary
 
 

@@ -226,6 +226,42 @@ def preannotate(
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("tables", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
+@click.option("--write-suites", is_flag=True, help="Regenerate validation/suites/*.json from the rules and exit.")
+@_json
+@click.pass_context
+def validate(ctx: click.Context, tables: Path | None, out: Path | None, write_suites: bool, as_json: bool) -> None:
+    """Run every Great Expectations suite over the tables in TABLES: the publish gate.
+
+    Writes validation.json and validation.md (each failed rule with its first offending rows).
+    Exit code 1 when a critical rule fails; warnings are reported and pass.
+
+    \b
+    Example:
+      newsspan validate build/corpus && cat build/corpus/validation.md
+    """
+    if write_suites:
+        from newsspan.validation.suite_files import write_suites as write
+
+        click.echo("\n".join(str(path) for path in write()))
+        return
+    if tables is None:
+        raise click.UsageError("TABLES is required (a `newsspan build` or `label convert` folder)")
+    from newsspan.validation.gate import validate_to_folder
+    from newsspan.validation.report import validation_markdown
+
+    report = validate_to_folder(tables, out)
+    if as_json:
+        click.echo(json.dumps({k: v for k, v in report.as_dict().items() if k != "results"}, indent=2, sort_keys=True))
+    else:
+        click.echo(validation_markdown(report), nl=False)
+    if not report.passed:
+        failed = ", ".join(r.rule_id for r in report.critical_failures)
+        raise NewsspanError(f"validation failed on critical rule(s) {failed}; see {(out or tables) / 'validation.md'}")
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def schema(fmt: str) -> None:
     """Print the layers, labels, relations, stance values and table columns.

@@ -79,6 +79,9 @@ class Layer:
     name: LayerName
     description: str
     labels: tuple[Label, ...]
+    # Whether a span of this layer may start inside boilerplate and end in the article (or the
+    # reverse). Entities and quotes belong to one side; boilerplate spans are the boundary.
+    may_cross_boilerplate: bool = False
 
     @property
     def label_names(self) -> tuple[str, ...]:
@@ -122,6 +125,7 @@ LAYERS: Final[tuple[Layer, ...]] = (
     ),
     Layer(
         name="boilerplate",
+        may_cross_boilerplate=True,
         description="Text that is not part of the article itself; kept in the text, labeled here.",
         labels=(
             Label("PROMO", "Newsletter, channel, app or subscription promotion."),

@@ -146,7 +146,10 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
         "relations.parquet",
         "spans.parquet",
         "stance.parquet",
+        "validation.json",
+        "validation.md",
     ]
+    assert manifest["validation"]["passed"] is True and manifest["validation"]["rules"] > 20
     (converted,) = manifest["convert"]
     assert converted["reconciles"] and converted["tasks"] == 10 and converted["result_items_quarantined"] == 0
     gold = manifest["gold"]

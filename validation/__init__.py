@@ -1,7 +1,7 @@
-"""Great Expectations suites (as reviewed JSON files under ``suites/``) and the publish gate.
+"""Great Expectations suites (reviewed JSON files under ``suites/``, generated from ``rules``) and
+the publish gate. Great Expectations is imported only when a gate runs.
 
-Nothing here is implemented yet: this subpackage is filled by the validation issue. It may
-import ``newsspan.dataset`` and nothing else of newsspan.
+It may import ``newsspan.dataset`` and nothing else of newsspan.
 """
 
 __all__: list[str] = []

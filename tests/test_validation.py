@@ -1,0 +1,120 @@
+"""The publish gate: suites agree with the schema, and each seeded defect trips exactly its rule."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from newsspan.dataset.schema import LAYERS, STANCE_VALUES, all_labels
+from newsspan.validation.gate import validate_tables
+from newsspan.validation.rules import RULES
+from newsspan.validation.suite_files import generated_suites, load_suite, read_suite_files
+
+
+def test_suite_files_are_exactly_the_generated_suites():
+    assert read_suite_files() == generated_suites(), "run `newsspan validate --write-suites` and review the diff"
+
+
+def test_every_suite_loads_with_its_full_expectation_count():
+    for name, data in read_suite_files().items():
+        assert len(load_suite(data).expectations) == len(data["expectations"]) > 0, name
+
+
+def test_value_sets_come_from_the_schema():
+    sets = {(r.kwargs.get("column")): r.kwargs.get("value_set") for r in RULES if "value_set" in r.kwargs}
+    assert sets["layer"] == sorted(layer.name for layer in LAYERS)
+    assert sets["label"] == sorted(all_labels())
+    assert sets["value"] == sorted(STANCE_VALUES)
+    assert len({r.rule_id for r in RULES}) == len(RULES)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from newsspan.dataset.build import build_corpus
+    from newsspan.dataset.config import IngestOptions
+
+    out = tmp_path_factory.mktemp("good") / "corpus"
+    build_corpus(None, out, options=IngestOptions())
+    return out
+
+
+def _failed(folder: Path) -> dict[str, str]:
+    return {r.rule_id: r.severity for r in validate_tables(folder).rules if not r.success}
+
+
+BASELINE = {"GOLD-002": "warning"}  # the sample has one gold document whose annotators disagree on stance
+
+
+def test_the_sample_passes_with_its_known_warning(corpus):
+    assert _failed(corpus) == BASELINE
+
+
+def _mutate(corpus: Path, tmp_path: Path, table: str, change) -> Path:
+    bad = tmp_path / "bad"
+    shutil.copytree(corpus, bad)
+    rows = pq.read_table(bad / f"{table}.parquet")
+    schema = rows.schema
+    data = rows.to_pylist()
+    change(data)
+    pq.write_table(pa.Table.from_pylist(data, schema=schema), bad / f"{table}.parquet")
+    return bad
+
+
+def _first(label: str):
+    def pick(rows):
+        return next(r for r in rows if r["label"] == label and r["origin"] == "human")
+
+    return pick
+
+
+def _set(pick, **values):
+    def change(rows):
+        pick(rows).update(values)
+
+    return change
+
+
+def _text_shift(rows):
+    row = _first("PERSON")(rows)
+    row["text"] = row["text"][1:] + " "
+
+
+DEFECTS = [
+    ("spans", _set(_first("PERSON"), label="PERSN"), "SPAN-002"),
+    ("spans", _set(_first("PERSON"), layer="quote"), "SPAN-003"),
+    ("spans", _set(_first("PERSON"), origin="model"), "SPAN-004"),
+    ("spans", _set(_first("ORG"), annotator=None), "SPAN-007"),
+    ("spans", _text_shift, "SPAN-012"),
+    ("spans", _set(_first("PERSON"), doc_id="no-such-doc"), "SPAN-010"),
+    ("spans", lambda rows: rows.append(dict(_first("ORG")(rows), region_id="copy")), "SPAN-014"),
+    ("relations", lambda rows: rows[0].update(to_region_id="gone"), "REL-003"),
+    ("relations", lambda rows: rows[0].update(relation="quoted_by"), "REL-001"),
+    ("stance", lambda rows: rows[0].update(value="SUPPORT"), "STANCE-001"),
+    ("documents", lambda rows: rows.append(dict(rows[0])), "DOC-001"),
+    ("annotations", lambda rows: rows[0].update(lead_time=-5.0), "ANN-002"),
+]
+
+
+@pytest.mark.parametrize(("table", "change", "rule"), DEFECTS, ids=[d[2] for d in DEFECTS])
+def test_each_seeded_defect_trips_exactly_its_rule(corpus, tmp_path, table, change, rule):
+    failed = _failed(_mutate(corpus, tmp_path, table, change))
+    assert set(failed) - set(BASELINE) == {rule}
+
+
+def test_the_gate_blocks_a_critical_failure_and_lets_a_warning_through(corpus, tmp_path, runner):
+    from newsspan.dataset.cli import cli
+
+    warning = _mutate(corpus, tmp_path / "w", "annotations", lambda rows: rows[0].update(lead_time=-5.0))
+    result = runner.invoke(cli, ["validate", str(warning)])
+    assert result.exit_code == 0
+    assert "## ANN-002 (warning): lead time is not negative" in (warning / "validation.md").read_text()
+    critical = _mutate(corpus, tmp_path / "c", "spans", _text_shift)
+    result = runner.invoke(cli, ["validate", str(critical)])
+    assert result.exit_code == 1
+    assert "validation failed on critical rule(s) SPAN-012" in result.stderr
+    report = (critical / "validation.md").read_text()
+    assert "**FAILED**" in report and "## SPAN-012 (critical)" in report and "doc_id=" in report

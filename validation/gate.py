@@ -1,0 +1,161 @@
+"""The publish gate: every suite over the corpus tables, with Great Expectations.
+
+``validate_tables`` reads the tables with polars, derives the helper columns, and runs each
+suite file on its frame in an ephemeral GX context (offline, no progress bars). A rule that fails
+with severity ``critical`` blocks publishing; a ``warning`` is reported. The report names, for each
+failed rule, the first offending rows (document, region, offsets, text) and counts the
+quarantine by stage and reason. Great Expectations is imported only here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
+from newsspan.validation.derive import derive_frames
+from newsspan.validation.suite_files import load_suite, read_suite_files
+
+__all__ = ["RuleResult", "ValidationReport", "validate_tables", "validate_to_folder"]
+
+EXAMPLES = 5
+_SHOWN = ("doc_id", "annotation_id", "region_id", "layer", "label", "start", "end", "text", "relation", "value")
+
+
+@dataclass
+class RuleResult:
+    rule_id: str
+    suite: str
+    severity: str
+    description: str
+    success: bool
+    checked: int
+    failed: int
+    examples: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ValidationReport:
+    rules: list[RuleResult]
+    quarantine: dict[str, int]
+
+    @property
+    def critical_failures(self) -> list[RuleResult]:
+        return [r for r in self.rules if not r.success and r.severity == "critical"]
+
+    @property
+    def passed(self) -> bool:
+        return not self.critical_failures
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "passed": self.passed,
+            "rules": len(self.rules),
+            "failed": {r.rule_id: r.severity for r in self.rules if not r.success},
+            "quarantine": self.quarantine,
+            "results": [asdict(r) for r in self.rules],
+        }
+
+
+def _read(folder: Path, table: Table) -> Any:
+    import polars as pl
+
+    from newsspan.dataset.io import read_table
+
+    path = folder / table.file_name
+    if not path.is_file():
+        raise InputError(
+            f"{folder} has no {table.file_name}; validate a `newsspan build` or `label convert` folder", path=path
+        )
+    return pl.from_arrow(read_table(path, schema=table))
+
+
+def validate_tables(folder: Path) -> ValidationReport:
+    """Run every suite on the tables in ``folder``."""
+    tables = {t.name: _read(folder, t) for t in (DOCUMENTS, SPANS, RELATIONS, STANCE, ANNOTATIONS, QUARANTINE)}
+    frames = derive_frames(tables)
+    quarantine = tables["quarantine"].group_by("stage", "reason").len().sort("stage", "reason")
+    counts = {f"{row['stage']}/{row['reason']}": row["len"] for row in quarantine.to_dicts()}
+    results: list[RuleResult] = []
+    context = _context()
+    for name, data in read_suite_files().items():
+        frame = frames[name.split(".")[0]]
+        results.extend(_run(context, name, data, frame))
+    return ValidationReport(sorted(results, key=lambda r: r.rule_id), counts)
+
+
+def _context() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)  # after import: GX sets its own level
+
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)  # GX announces its temporary docs folder at INFO on its own loggers
+    try:
+        context = gx.get_context(mode="ephemeral")
+    finally:
+        logging.disable(previous)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def _run(context: Any, name: str, data: dict[str, Any], frame: Any) -> list[RuleResult]:
+    import great_expectations as gx
+
+    suite = context.suites.add(load_suite(data))
+    asset = context.data_sources.add_pandas(name=f"{name}-source").add_dataframe_asset(name=name)
+    batch = asset.add_batch_definition_whole_dataframe(f"{name}-batch")
+    definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    result = definition.run(
+        batch_parameters={"dataframe": frame.to_pandas()}, result_format={"result_format": "SUMMARY"}
+    )
+    found = []
+    for item in result.results:
+        config = item.expectation_config
+        details = item.result or {}
+        indices = details.get("partial_unexpected_index_list") or []
+        found.append(
+            RuleResult(
+                rule_id=config.meta["rule_id"],
+                suite=name,
+                severity=str(getattr(config.severity, "value", config.severity)),
+                description=config.meta["description"],
+                success=bool(item.success),
+                checked=int(details.get("element_count") or frame.height),
+                failed=int(details.get("unexpected_count") or (0 if item.success else 1)),
+                examples=_examples(frame, indices),
+            )
+        )
+    return found
+
+
+def _examples(frame: Any, indices: list[Any]) -> list[dict[str, Any]]:
+    rows = []
+    columns = [c for c in _SHOWN if c in frame.columns]
+    for index in indices[:EXAMPLES]:
+        position = index if isinstance(index, int) else None
+        if position is not None and 0 <= position < frame.height:
+            row = frame.select(columns).row(position, named=True)
+            if isinstance(row.get("text"), str) and len(row["text"]) > 60:
+                row["text"] = row["text"][:57] + "..."
+            rows.append(row)
+    return rows
+
+
+def validate_to_folder(tables: Path, out: Path | None = None) -> ValidationReport:
+    """Validate ``tables`` and write validation.json and validation.md into ``out`` (or ``tables``)."""
+    from newsspan.dataset.io import ensure_folder, write_json
+    from newsspan.validation.report import validation_markdown
+
+    report = validate_tables(tables)
+    target = out or tables
+    ensure_folder(target)
+    write_json(report.as_dict(), target / "validation.json")
+    (target / "validation.md").write_text(validation_markdown(report), encoding="utf-8")
+    return report
