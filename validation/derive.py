@@ -1,8 +1,8 @@
 """Helper columns for the cross-row and cross-table rules, computed with polars.
 
 Great Expectations checks one pandas frame at a time and has no foreign keys on pandas, so the
-joins happen here: each frame is a table plus columns such as ``doc_slice`` (the document's text
-at the span's offsets; polars counts code points like Python), ``from_exists`` or
+joins happen here: each frame is a table plus columns such as ``text_matches`` (the span's text
+against the document's text at its offsets; polars counts code points like Python), ``from_exists`` or
 ``crosses_boilerplate``, which built-in expectations then check.
 """
 
@@ -59,6 +59,12 @@ def _spans(spans: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
             doc_exists=pl.col("doc_exists").fill_null(False),
             doc_length=pl.col("doc_text").str.len_chars(),
             doc_slice=pl.col("doc_text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+        )
+        .with_columns(
+            # compared here, so the long string columns never cross into pandas (null: no document)
+            text_matches=pl.col("text") == pl.col("doc_slice"),
+            region_repeated=pl.struct("annotation_id", "region_id").is_duplicated(),
+            span_repeated=pl.struct("annotation_id", "layer", "label", "start", "end").is_duplicated(),
         )
         .drop("doc_text")
     )

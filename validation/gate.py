@@ -23,7 +23,19 @@ from newsspan.validation.suite_files import load_suite, read_suite_files
 __all__ = ["RuleResult", "ValidationReport", "validate_tables", "validate_to_folder"]
 
 EXAMPLES = 5
-_SHOWN = ("doc_id", "annotation_id", "region_id", "layer", "label", "start", "end", "text", "relation", "value")
+_SHOWN = (
+    "doc_id",
+    "annotation_id",
+    "region_id",
+    "layer",
+    "label",
+    "start",
+    "end",
+    "text",
+    "doc_slice",
+    "relation",
+    "value",
+)
 
 
 @dataclass
@@ -82,10 +94,28 @@ def validate_tables(folder: Path) -> ValidationReport:
     counts = {f"{row['stage']}/{row['reason']}": row["len"] for row in quarantine.to_dicts()}
     results: list[RuleResult] = []
     context = _context()
-    for name, data in read_suite_files().items():
-        frame = frames[name.split(".")[0]]
-        results.extend(_run(context, name, data, frame))
+    suites = read_suite_files()
+    for frame_name in dict.fromkeys(name.split(".")[0] for name in suites):
+        # the suites of one frame run as one batch, so the frame crosses into pandas once, with
+        # only the columns the suites read; example rows are read from the polars frame
+        parts = {name: data for name, data in suites.items() if name.split(".")[0] == frame_name}
+        frame = frames[frame_name]
+        needed = set().union(*(_columns(data) for data in parts.values()))
+        results.extend(_run(context, parts, frame, [c for c in frame.columns if c in needed]))
     return ValidationReport(sorted(results, key=lambda r: r.rule_id), counts)
+
+
+def _columns(suite: dict[str, Any]) -> set[str]:
+    """Every column a suite's expectations name (including row conditions)."""
+    names: set[str] = set()
+    for expectation in suite["expectations"]:
+        kwargs = expectation["kwargs"]
+        names.update(kwargs.get(key) for key in ("column", "column_A", "column_B") if kwargs.get(key))
+        names.update(kwargs.get("column_list", []))
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, dict):
+            names.add(condition["column"]["name"])
+    return names
 
 
 def _context() -> Any:
@@ -95,6 +125,11 @@ def _context() -> Any:
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)  # after import: GX sets its own level
 
+    # GX fingerprints every in-memory batch by hashing the whole frame (about a second per million
+    # rows); the fingerprint is a batch marker newsspan never reads, so hashing is switched off.
+    from great_expectations.execution_engine import pandas_execution_engine
+
+    pandas_execution_engine.HASH_THRESHOLD = 0
     previous = logging.root.manager.disable
     logging.disable(logging.INFO)  # GX announces its temporary docs folder at INFO on its own loggers
     try:
@@ -105,10 +140,13 @@ def _context() -> Any:
     return context
 
 
-def _run(context: Any, name: str, data: dict[str, Any], frame: Any) -> list[RuleResult]:
+def _run(context: Any, parts: dict[str, dict[str, Any]], frame: Any, columns: list[str]) -> list[RuleResult]:
     import great_expectations as gx
 
-    suite = context.suites.add(load_suite(data))
+    suite_of = {e["meta"]["rule_id"]: name for name, data in parts.items() for e in data["expectations"]}
+    name = "+".join(parts)
+    merged = {"name": name, "meta": {}, "expectations": [e for data in parts.values() for e in data["expectations"]]}
+    suite = context.suites.add(load_suite(merged))
     asset = context.data_sources.add_pandas(name=f"{name}-source").add_dataframe_asset(name=name)
     batch = asset.add_batch_definition_whole_dataframe(f"{name}-batch")
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
@@ -123,7 +161,7 @@ def _run(context: Any, name: str, data: dict[str, Any], frame: Any) -> list[Rule
         found.append(
             RuleResult(
                 rule_id=config.meta["rule_id"],
-                suite=name,
+                suite=suite_of[config.meta["rule_id"]],
                 severity=str(getattr(config.severity, "value", config.severity)),
                 description=config.meta["description"],
                 success=bool(item.success),

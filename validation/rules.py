@@ -3,7 +3,7 @@ a description and a severity (``critical`` blocks publishing; ``warning`` is rep
 
 Value sets (layers, labels, origins, relations, stance values and scopes) come from
 :mod:`newsspan.dataset.schema`. Cross-row and cross-table rules check helper columns that
-:mod:`newsspan.validation.derive` computes with polars (``doc_slice``, ``from_exists``, ...), so
+:mod:`newsspan.validation.derive` computes with polars (``text_matches``, ``from_exists``, ...), so
 every expectation is a built-in one. The suite files under ``validation/suites/`` are generated
 from this module (``newsspan validate --write-suites``) and a test keeps the two identical.
 """
@@ -68,7 +68,7 @@ RULES: tuple[Rule, ...] = (
          "expect_column_pair_values_to_be_equal", {"column_A": "layer", "column_B": "layer_of_label"} | _PRESENT),
     Rule("SPAN-004", "spans.schema", "critical", "origin is human, prediction or gold",
          "expect_column_values_to_be_in_set", _in("origin", ORIGINS)),
-    Rule("SPAN-005", "spans.schema", "critical", "start is not negative", "expect_column_values_to_be_between",
+    Rule("SPAN-005", "spans.schema", "critical", "start is not negative", "expect_column_min_to_be_between",
          {"column": "start", "min_value": 0}),
     Rule("SPAN-006", "spans.schema", "critical", "start < end", "expect_column_pair_values_a_to_be_greater_than_b",
          {"column_A": "end", "column_B": "start", "or_equal": False}),
@@ -80,11 +80,11 @@ RULES: tuple[Rule, ...] = (
          "expect_column_pair_values_a_to_be_greater_than_b",
          {"column_A": "doc_length", "column_B": "end", "or_equal": True} | _PRESENT),
     Rule("SPAN-012", "spans.integrity", "critical", "text equals documents.text[start:end]",
-         "expect_column_pair_values_to_be_equal", {"column_A": "text", "column_B": "doc_slice"} | _PRESENT),
+         "expect_column_values_to_be_in_set", _in("text_matches", [True])),
     Rule("SPAN-013", "spans.integrity", "critical", "region ids are unique within an annotation",
-         "expect_compound_columns_to_be_unique", {"column_list": ["annotation_id", "region_id"]}),
+         "expect_column_values_to_be_in_set", _in("region_repeated", [False])),
     Rule("SPAN-014", "spans.integrity", "warning", "no span is repeated within one annotation",
-         "expect_compound_columns_to_be_unique", {"column_list": ["annotation_id", "layer", "label", "start", "end"]}),
+         "expect_column_values_to_be_in_set", _in("span_repeated", [False])),
     Rule("SPAN-015", "spans.integrity", "critical",
          "entity and quote spans do not cross a boilerplate boundary of their annotation",
          "expect_column_values_to_be_in_set", _in("crosses_boilerplate", [False])),
