@@ -88,6 +88,7 @@ DEFECTS = [
     ("spans", _set(_first("PERSON"), layer="quote"), "SPAN-003"),
     ("spans", _set(_first("PERSON"), origin="model"), "SPAN-004"),
     ("spans", _set(_first("ORG"), annotator=None), "SPAN-007"),
+    ("spans", _set(_first("DATE"), start=-1), "SPAN-005"),
     ("spans", _text_shift, "SPAN-012"),
     ("spans", _set(_first("PERSON"), doc_id="no-such-doc"), "SPAN-010"),
     ("spans", lambda rows: rows.append(dict(_first("ORG")(rows), region_id="copy")), "SPAN-014"),

@@ -57,12 +57,15 @@ def _spans(spans: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
         .join(layer_of, on="label", how="left")
         .with_columns(
             doc_exists=pl.col("doc_exists").fill_null(False),
+            start_negative=pl.col("start") < 0,
             doc_length=pl.col("doc_text").str.len_chars(),
             doc_slice=pl.col("doc_text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
         )
         .with_columns(
             # compared here, so the long string columns never cross into pandas (null: no document)
-            text_matches=pl.col("text") == pl.col("doc_slice"),
+            text_matches=pl.when(_valid_offsets() & (pl.col("end") <= pl.col("doc_length")))
+            .then(pl.col("text") == pl.col("doc_slice"))
+            .otherwise(None),  # offsets out of range are SPAN-005/006/011's findings
             region_repeated=pl.struct("annotation_id", "region_id").is_duplicated(),
             span_repeated=pl.struct("annotation_id", "layer", "label", "start", "end").is_duplicated(),
         )
@@ -76,11 +79,17 @@ def _spans(spans: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _valid_offsets() -> pl.Expr:
+    return (pl.col("start") >= 0) & (pl.col("start") < pl.col("end"))
+
+
 def _crossing(spans: pl.DataFrame) -> pl.DataFrame:
     """Rows of spans (by row index) that partly overlap a boilerplate span of their annotation."""
     guarded = [layer.name for layer in LAYERS if not layer.may_cross_boilerplate]
     indexed = spans.with_row_index("_row")
-    content = indexed.filter(pl.col("layer").is_in(guarded)).select("_row", "annotation_id", "start", "end")
+    content = indexed.filter(pl.col("layer").is_in(guarded) & _valid_offsets()).select(
+        "_row", "annotation_id", "start", "end"
+    )
     boiler = indexed.filter(pl.col("layer") == "boilerplate").select(
         "annotation_id", pl.col("start").alias("b_start"), pl.col("end").alias("b_end")
     )
