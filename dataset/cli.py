@@ -229,9 +229,12 @@ def preannotate(
 @click.argument("tables", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
 @click.option("--write-suites", is_flag=True, help="Regenerate validation/suites/*.json from the rules and exit.")
+@click.option("--data-docs", is_flag=True, help="Also build GX Data Docs (HTML) into OUT/gx-docs.")
 @_json
 @click.pass_context
-def validate(ctx: click.Context, tables: Path | None, out: Path | None, write_suites: bool, as_json: bool) -> None:
+def validate(
+    ctx: click.Context, tables: Path | None, out: Path | None, write_suites: bool, data_docs: bool, as_json: bool
+) -> None:
     """Run every Great Expectations suite over the tables in TABLES: the publish gate.
 
     Writes validation.json and validation.md (each failed rule with its first offending rows).
@@ -251,7 +254,7 @@ def validate(ctx: click.Context, tables: Path | None, out: Path | None, write_su
     from newsspan.validation.gate import validate_to_folder
     from newsspan.validation.report import validation_markdown
 
-    report = validate_to_folder(tables, out)
+    report = validate_to_folder(tables, out, data_docs=data_docs)
     if as_json:
         click.echo(json.dumps({k: v for k, v in report.as_dict().items() if k != "results"}, indent=2, sort_keys=True))
     else:

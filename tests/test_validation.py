@@ -119,3 +119,12 @@ def test_the_gate_blocks_a_critical_failure_and_lets_a_warning_through(corpus, t
     assert "validation failed on critical rule(s) SPAN-012" in result.stderr
     report = (critical / "validation.md").read_text()
     assert "**FAILED**" in report and "## SPAN-012 (critical)" in report and "doc_id=" in report
+
+
+def test_data_docs_are_built_on_request(corpus, tmp_path, runner):
+    from newsspan.dataset.cli import cli
+
+    result = runner.invoke(cli, ["validate", str(corpus), "--out", str(tmp_path), "--data-docs"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "gx-docs" / "index.html").is_file()
+    assert any((tmp_path / "gx-docs" / "validations").rglob("*.html"))

@@ -86,14 +86,15 @@ def _read(folder: Path, table: Table) -> Any:
     return pl.from_arrow(read_table(path, schema=table))
 
 
-def validate_tables(folder: Path) -> ValidationReport:
-    """Run every suite on the tables in ``folder``."""
+def validate_tables(folder: Path, *, data_docs: Path | None = None) -> ValidationReport:
+    """Run every suite on the tables in ``folder``; with ``data_docs``, build GX Data Docs there
+    (static HTML; offline it renders without its CDN styles)."""
     tables = {t.name: _read(folder, t) for t in (DOCUMENTS, SPANS, RELATIONS, STANCE, ANNOTATIONS, QUARANTINE)}
     frames = derive_frames(tables)
     quarantine = tables["quarantine"].group_by("stage", "reason").len().sort("stage", "reason")
     counts = {f"{row['stage']}/{row['reason']}": row["len"] for row in quarantine.to_dicts()}
     results: list[RuleResult] = []
-    context = _context()
+    context = _context(data_docs)
     suites = read_suite_files()
     for frame_name in dict.fromkeys(name.split(".")[0] for name in suites):
         # the suites of one frame run as one batch, so the frame crosses into pandas once, with
@@ -118,7 +119,7 @@ def _columns(suite: dict[str, Any]) -> set[str]:
     return names
 
 
-def _context() -> Any:
+def _context(data_docs: Path | None = None) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -137,6 +138,15 @@ def _context() -> Any:
     finally:
         logging.disable(previous)
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if data_docs is not None:
+        context.add_data_docs_site(
+            site_name="newsspan",
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(data_docs)},
+            },
+        )
     return context
 
 
@@ -150,9 +160,18 @@ def _run(context: Any, parts: dict[str, dict[str, Any]], frame: Any, columns: li
     asset = context.data_sources.add_pandas(name=f"{name}-source").add_dataframe_asset(name=name)
     batch = asset.add_batch_definition_whole_dataframe(f"{name}-batch")
     definition = context.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    result = definition.run(
-        batch_parameters={"dataframe": frame.to_pandas()}, result_format={"result_format": "SUMMARY"}
-    )
+    pandas = frame.select(columns).to_pandas()
+    summary = {"result_format": "SUMMARY"}
+    if context.get_site_names():  # Data Docs are built by a checkpoint action
+        from great_expectations.checkpoint.actions import UpdateDataDocsAction
+
+        action = UpdateDataDocsAction(name="docs", site_names=context.get_site_names())
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(name=name, validation_definitions=[definition], actions=[action], result_format=summary)
+        )
+        (result,) = checkpoint.run(batch_parameters={"dataframe": pandas}).run_results.values()
+    else:
+        result = definition.run(batch_parameters={"dataframe": pandas}, result_format=summary)
     found = []
     for item in result.results:
         config = item.expectation_config
@@ -186,13 +205,14 @@ def _examples(frame: Any, indices: list[Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def validate_to_folder(tables: Path, out: Path | None = None) -> ValidationReport:
-    """Validate ``tables`` and write validation.json and validation.md into ``out`` (or ``tables``)."""
+def validate_to_folder(tables: Path, out: Path | None = None, *, data_docs: bool = False) -> ValidationReport:
+    """Validate ``tables`` and write validation.json and validation.md into ``out`` (or ``tables``),
+    with GX Data Docs in ``gx-docs/`` there when asked."""
     from newsspan.dataset.io import ensure_folder, write_json
     from newsspan.validation.report import validation_markdown
 
-    report = validate_tables(tables)
     target = out or tables
+    report = validate_tables(tables, data_docs=target / "gx-docs" if data_docs else None)
     ensure_folder(target)
     write_json(report.as_dict(), target / "validation.json")
     (target / "validation.md").write_text(validation_markdown(report), encoding="utf-8")
