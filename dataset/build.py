@@ -171,10 +171,12 @@ def build_corpus(
             converted = _convert_exports([copy for _, copy in kept], stage)
             adjudicated = _gold(stage, gold) if kept else None
             gate = _gate(stage, out)
+            published = _hf_dataset(stage)
             manifest = _manifest(paths, kept, stage, summary) | {
                 "convert": converted,
                 "gold": adjudicated,
                 "validation": gate,
+                "dataset": published,
             }
             write_json(manifest, stage / MANIFEST_FILE)
     return BuildResult(out, summary, manifest)
@@ -244,6 +246,31 @@ def _gate(stage: Path, out: Path) -> dict[str, Any]:
     summary = report.as_dict()
     summary.pop("results")
     return summary
+
+
+def _hf_dataset(stage: Path) -> dict[str, Any]:
+    """The Hugging Face dataset in the build folder: story grouping, splits, configs, README."""
+    from newsspan.dataset.hf_configs import config_rows
+    from newsspan.dataset.hf_write import dataset_yaml, write_dataset
+    from newsspan.dataset.splits import assign_splits, group_stories
+
+    tables = {t.name: read_table(stage / t.file_name, schema=t).to_pylist() for t in (*ANNOTATION_TABLES, DOCUMENTS)}
+    documents = tables["documents"]
+    stories = group_stories({d["doc_id"]: d["text"] for d in documents})
+    plan = assign_splits(stories)
+    rows = config_rows(
+        documents, tables["spans"], tables["relations"], tables["stance"], tables["annotations"], stories
+    )
+    counts = write_dataset(stage, rows, plan.splits)
+    splits = list(next(iter(counts.values())))
+    body = (
+        "# newsspan corpus\n\nBuilt by newsspan. Configs: "
+        + ", ".join(f"`{name}`" for name in counts)
+        + ". Offsets are Python code points into `text`, half-open `[start, end)`.\n"
+        + (f"\n{plan.note}.\n" if plan.note else "")
+    )
+    (stage / "README.md").write_text(f"---\n{dataset_yaml(splits)}---\n{body}", encoding="utf-8")
+    return {"stories": plan.stories, "split_note": plan.note, "rows": counts, "ner_misaligned": rows.misaligned}
 
 
 def _manifest(

@@ -134,7 +134,11 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
     assert manifest["counts"]["documents"] == 10
     assert manifest["counts"]["reconciles"] is True
     assert sorted(p.name for p in out.iterdir()) == [
+        "README.md",
+        "annotations",
         "annotations.parquet",
+        "boilerplate",
+        "documents",
         "documents.parquet",
         "exports",
         "gold.json",
@@ -142,7 +146,9 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
         "gold_conflicts.parquet",
         "ingest.json",
         "manifest.json",
+        "ner",
         "quarantine.parquet",
+        "quotes",
         "relations.parquet",
         "spans.parquet",
         "stance.parquet",
@@ -169,8 +175,10 @@ def test_rebuilding_gives_identical_bytes_and_fingerprint(runner, tmp_path):
     first = runner.invoke(cli, ["build", "--out", str(tmp_path / "a"), "--json"])
     second = runner.invoke(cli, ["build", "--out", str(tmp_path / "b"), "--json"])
     assert json.loads(first.stdout)["fingerprint"] == json.loads(second.stdout)["fingerprint"]
-    for name in ("documents.parquet", "quarantine.parquet"):
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.parquet"))
+    assert len(files) > 10  # the corpus tables and every dataset config
+    for name in files:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
 
 def test_interrupted_build_keeps_the_previous_build_and_leaves_nothing_complete(runner, tmp_path, monkeypatch):

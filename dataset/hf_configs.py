@@ -1,0 +1,237 @@
+"""The rows of every dataset config, from the corpus tables (pure; no files).
+
+The gold layer (``origin = gold``) is what the training configs carry; ``annotations`` carries
+every human annotation. Label names are turned into ``ClassLabel`` ids with the config's own
+features, so the ids always match the names in the README's ``dataset_info``.
+
+Tokenization of the ``ner`` config: sentences are split at ``.``, ``!`` or ``?`` followed by
+whitespace, and at line breaks; tokens are runs of word characters (keeping inner hyphens), a clitic after
+an apostrophe ("’s", "n't" splits as "n" + "'t"), or single punctuation marks, with their
+code-point offsets. Boilerplate lines are
+left out. An entity whose edges fall inside a token is counted in ``misaligned`` and tagged on
+the tokens it touches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsspan.dataset.features import CONTENT
+
+__all__ = ["ConfigRows", "config_rows"]
+
+_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”’']?|\n|$)")
+_TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
+
+
+@dataclass
+class ConfigRows:
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    misaligned: int = 0  # entities whose edges fall inside a token (ner)
+
+
+def _by_doc(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row["doc_id"]].append(row)
+    return grouped
+
+
+def config_rows(
+    documents: list[dict[str, Any]],
+    spans: list[dict[str, Any]],
+    relations: list[dict[str, Any]],
+    stance: list[dict[str, Any]],
+    annotations: list[dict[str, Any]],
+    stories: dict[str, str],
+) -> ConfigRows:
+    """Rows (label names, not ids) of every config, per document in ``documents`` order."""
+    gold = _by_doc([s for s in spans if s["origin"] == "gold"])
+    links = {(r["annotation_id"], r["from_region_id"], r["relation"]): r["to_region_id"] for r in relations}
+    stances = {(s["annotation_id"], s["scope"], s["region_id"]): s["value"] for s in stance if s["origin"] == "gold"}
+    human = _by_doc([s for s in spans if s["origin"] == "human"])
+    out = ConfigRows()
+    for document in documents:
+        doc_id, text = document["doc_id"], document["text"]
+        regions = gold.get(doc_id, [])
+        quotes = _quotes(regions, links, stances)
+        boiler = [r for r in regions if r["layer"] == "boilerplate"]
+        out.rows["documents"].append(
+            {
+                **{
+                    k: document.get(k)
+                    for k in (
+                        "doc_id",
+                        "source",
+                        "outlet",
+                        "agency",
+                        "title",
+                        "dek",
+                        "dateline",
+                        "published",
+                        "published_at",
+                        "language",
+                        "text",
+                        "stance_target",
+                    )
+                },
+                "story_id": stories[doc_id],
+                "entities": [_span(r) for r in regions if r["layer"] == "entity"],
+                "quotes": quotes,
+                "boilerplate": [_span(r) for r in boiler],
+                "stance": next(
+                    (v for (a, scope, _), v in stances.items() if scope == "document" and a.endswith(doc_id)), None
+                ),
+            }
+        )
+        for quote in quotes:
+            out.rows["quotes"].append(
+                {
+                    "doc_id": doc_id,
+                    "quote_id": quote["id"],
+                    "outlet": document.get("outlet"),
+                    "stance_target": document.get("stance_target"),
+                    "context": _sentence_around(text, quote["start"]),
+                    **{
+                        k: quote[k]
+                        for k in ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "stance")
+                    },
+                }
+            )
+        out.rows["boilerplate"].extend(_lines(document, boiler))
+        out.misaligned += _ner(out.rows["ner"], document, regions, boiler)
+        for annotation in (a for a in annotations if a["doc_id"] == doc_id and a["origin"] == "human"):
+            mine = [s for s in human.get(doc_id, []) if s["annotation_id"] == annotation["annotation_id"]]
+            out.rows["annotations"].append(
+                {
+                    "doc_id": doc_id,
+                    "annotation_id": annotation["annotation_id"],
+                    "annotator": annotation["annotator"],
+                    "lead_time": annotation["lead_time"],
+                    "spans": [
+                        {
+                            "region_id": s["region_id"],
+                            "layer": s["layer"],
+                            "start": s["start"],
+                            "end": s["end"],
+                            "text": s["text"],
+                            "label": s["label"],
+                        }
+                        for s in mine
+                    ],
+                }
+            )
+    return out
+
+
+def _span(region: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": region["region_id"],
+        "start": region["start"],
+        "end": region["end"],
+        "text": region["text"],
+        "label": region["label"],
+    }
+
+
+def _quotes(
+    regions: list[dict[str, Any]],
+    links: dict[tuple[str, str, str], str],
+    stances: dict[tuple[str, str, str | None], str],
+) -> list[dict[str, Any]]:
+    by_id = {(r["annotation_id"], r["region_id"]): r for r in regions}
+    quotes = []
+    for region in (r for r in regions if r["label"] == "QUOTE"):
+        key = region["annotation_id"]
+        speaker = by_id.get((key, links.get((key, region["region_id"], "said_by"), "")))
+        cue = by_id.get((key, links.get((key, region["region_id"], "cued_by"), "")))
+        quotes.append(
+            {
+                "id": region["region_id"],
+                "start": region["start"],
+                "end": region["end"],
+                "text": region["text"],
+                "speaker": speaker and speaker["text"],
+                "speaker_start": speaker and speaker["start"],
+                "speaker_end": speaker and speaker["end"],
+                "cue": cue and cue["text"],
+                "cue_start": cue and cue["start"],
+                "cue_end": cue and cue["end"],
+                "stance": stances.get((key, "quote", region["region_id"])),
+            }
+        )
+    return quotes
+
+
+def _sentence_around(text: str, position: int) -> str:
+    start = max(text.rfind("\n", 0, position), *(text.rfind(m, 0, position) for m in (". ", "! ", "? "))) + 1
+    ends = [e for e in (text.find("\n", position), *(text.find(m, position) for m in (". ", "! ", "? "))) if e >= 0]
+    return text[start : (min(ends) + 1 if ends else len(text))].strip()
+
+
+def _lines(document: dict[str, Any], boiler: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    rows, start = [], 0
+    text = document["text"]
+    for number, line in enumerate(text.split("\n")):
+        end = start + len(line)
+        if line.strip():
+            covering = [b for b in boiler if b["start"] < end and start < b["end"]]
+            visible = sum(1 for c in line if not c.isspace())
+            label = CONTENT
+            for b in covering:
+                inside = sum(1 for i in range(max(start, b["start"]), min(end, b["end"])) if not text[i].isspace())
+                if inside * 2 >= visible:
+                    label = b["label"]
+            rows.append(
+                {
+                    "doc_id": document["doc_id"],
+                    "line": number,
+                    "start": start,
+                    "end": end,
+                    "text": line,
+                    "label": label,
+                    "outlet": document.get("outlet"),
+                }
+            )
+        start = end + 1
+    return rows
+
+
+def _ner(
+    rows: list[dict[str, Any]], document: dict[str, Any], regions: list[dict[str, Any]], boiler: list[dict[str, Any]]
+) -> int:
+    text = document["text"]
+    entities = sorted((r for r in regions if r["layer"] == "entity"), key=lambda r: (r["start"], -r["end"]))
+    misaligned = 0
+    sentence_id = 0
+    for match in _SENTENCE.finditer(text):
+        if not match.group().strip() or any(b["start"] <= match.start() < b["end"] for b in boiler):
+            continue
+        tokens = [(t.start() + match.start(), t.end() + match.start()) for t in _TOKEN.finditer(match.group())]
+        if not tokens:
+            continue
+        tags = ["O"] * len(tokens)
+        for entity in entities:
+            inside = [i for i, (s, e) in enumerate(tokens) if s < entity["end"] and entity["start"] < e]
+            if not inside or any(tags[i] != "O" for i in inside):
+                continue  # nested entities: the outer one was tagged first
+            first, last = tokens[inside[0]], tokens[inside[-1]]
+            misaligned += first[0] != entity["start"] or last[1] != entity["end"]
+            tags[inside[0]] = f"B-{entity['label']}"
+            for i in inside[1:]:
+                tags[i] = f"I-{entity['label']}"
+        rows.append(
+            {
+                "doc_id": document["doc_id"],
+                "sentence_id": sentence_id,
+                "tokens": [text[s:e] for s, e in tokens],
+                "ner_tags": tags,
+                "token_starts": [s for s, _ in tokens],
+                "token_ends": [e for _, e in tokens],
+            }
+        )
+        sentence_id += 1
+    return misaligned

@@ -1,0 +1,56 @@
+"""Writing the Hugging Face dataset: one Parquet file per config and split, and the README YAML.
+
+Files follow ``push_to_hub``'s layout, ``<config>/<split>-00000-of-00001.parquet``, written with
+the Arrow schema of the config's ``Features`` (which carries the ``huggingface`` metadata that
+keeps ``ClassLabel`` names), and the README's ``configs`` and ``dataset_info`` are generated from
+the same features, so ``datasets.load_dataset(folder, name=config)`` reads it offline exactly as
+it would from the Hub.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
+from newsspan.dataset.hf_configs import ConfigRows
+
+__all__ = ["dataset_yaml", "write_dataset"]
+
+SPLITS = ("train", "validation", "test")
+
+
+def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Write every config into ``folder``; returns rows per config and split."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    counts: dict[str, dict[str, int]] = {}
+    used = [s for s in SPLITS if s in set(splits.values())]
+    for config in CONFIGS:
+        features = features_for(config)
+        by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in used}
+        for row in rows.rows.get(config, []):
+            by_split[splits[row["doc_id"]]].append(features.encode_example(row))
+        (folder / config).mkdir(parents=True, exist_ok=True)
+        for split, encoded in by_split.items():
+            table = pa.Table.from_pylist(encoded, schema=features.arrow_schema)
+            pq.write_table(table, folder / config / f"{split}-00000-of-00001.parquet", compression="zstd")
+        counts[config] = {split: len(encoded) for split, encoded in by_split.items()}
+    return counts
+
+
+def dataset_yaml(splits: list[str]) -> str:
+    """The README front matter: ``configs`` (data files per split) and ``dataset_info`` (features)."""
+    import yaml
+
+    configs = [
+        {
+            "config_name": config,
+            **({"default": True} if config == DEFAULT_CONFIG else {}),
+            "data_files": [{"split": split, "path": f"{config}/{split}-*.parquet"} for split in splits],
+        }
+        for config in CONFIGS
+    ]
+    info = [{"config_name": config, "features": features_for(config)._to_yaml_list()} for config in CONFIGS]
+    return str(yaml.safe_dump({"configs": configs, "dataset_info": info}, sort_keys=False, allow_unicode=True))

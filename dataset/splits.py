@@ -1,0 +1,98 @@
+"""Stories and leakage-free splits.
+
+Articles that share copy (syndicated agency paragraphs, a republished wire story) are one
+*story*: two documents join when a paragraph of one is a near duplicate of a paragraph of the
+other (Jaccard similarity of their word 5-gram sets at least ``threshold``). Stories, not
+documents, are assigned to splits, deterministically (a hash of the story id against the
+ratios), so shared copy never straddles train and test. A corpus with too few stories for every
+split is not split: everything goes to ``train`` and the build says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["SplitPlan", "assign_splits", "group_stories"]
+
+_WORD = re.compile(r"\w+")
+SHINGLE = 5
+MIN_PARAGRAPH_WORDS = 12  # shorter lines (headings, credits) are not evidence of shared copy
+
+
+def _shingles(paragraph: str) -> frozenset[int]:
+    words = [w.lower() for w in _WORD.findall(paragraph)]
+    return frozenset(hash(" ".join(words[i : i + SHINGLE])) for i in range(max(0, len(words) - SHINGLE + 1)))
+
+
+def group_stories(texts: dict[str, str], *, threshold: float = 0.5) -> dict[str, str]:
+    """doc_id → story_id (the smallest doc_id of the story), by near-duplicate paragraphs."""
+    parent = {doc: doc for doc in texts}
+
+    def find(doc: str) -> str:
+        while parent[doc] != doc:
+            parent[doc] = parent[parent[doc]]
+            doc = parent[doc]
+        return doc
+
+    paragraphs: list[tuple[str, frozenset[int]]] = []
+    index: dict[int, list[int]] = defaultdict(list)  # shingle -> paragraph numbers
+    for doc in sorted(texts):
+        for line in texts[doc].split("\n"):
+            if len(_WORD.findall(line)) >= MIN_PARAGRAPH_WORDS:
+                shingles = _shingles(line)
+                number = len(paragraphs)
+                paragraphs.append((doc, shingles))
+                for shingle in shingles:
+                    index[shingle].append(number)
+    for number, (doc, shingles) in enumerate(paragraphs):
+        overlaps: dict[int, int] = defaultdict(int)
+        for shingle in shingles:
+            for other in index[shingle]:
+                if other > number and paragraphs[other][0] != doc:
+                    overlaps[other] += 1
+        for other, shared in overlaps.items():
+            union = len(shingles) + len(paragraphs[other][1]) - shared
+            if union and shared / union >= threshold:
+                a, b = find(doc), find(paragraphs[other][0])
+                parent[max(a, b)] = min(a, b)
+    return {doc: find(doc) for doc in texts}
+
+
+@dataclass(frozen=True, slots=True)
+class SplitPlan:
+    splits: dict[str, str]  # doc_id -> split
+    stories: int
+    note: str | None  # why the corpus was not split, when it was not
+
+
+def assign_splits(
+    stories: dict[str, str],
+    *,
+    ratios: Sequence[tuple[str, float]] = (("train", 0.8), ("validation", 0.1), ("test", 0.1)),
+) -> SplitPlan:
+    """Deterministic split per story: stories ordered by a hash of their id, the smaller splits
+    take their share (at least one story each) and the first split the rest. A corpus too small
+    for every split stays whole in the first."""
+    story_ids = sorted(set(stories.values()))
+    smallest = min(share for _, share in ratios)
+    if len(story_ids) * smallest < 1 or len(story_ids) <= len(ratios):
+        note = (
+            f"{len(story_ids)} stor{'y' if len(story_ids) == 1 else 'ies'} cannot fill "
+            f"{len(ratios)} splits at these ratios without leaking shared copy: everything is in train"
+        )
+        return SplitPlan(dict.fromkeys(stories, "train"), len(story_ids), note)
+    order = sorted(story_ids, key=lambda story: hashlib.sha256(story.encode()).hexdigest())
+    counts = [max(1, round(len(order) * share)) for _, share in ratios[1:]]
+    assigned: dict[str, str] = {}
+    position = 0
+    for (name, _), count in zip(ratios[1:], counts, strict=True):  # the smaller splits first, at least 1 story
+        for story in order[position : position + count]:
+            assigned[story] = name
+        position += count
+    for story in order[position:]:
+        assigned[story] = ratios[0][0]
+    return SplitPlan({doc: assigned[story] for doc, story in stories.items()}, len(story_ids), None)

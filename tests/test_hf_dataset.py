@@ -1,0 +1,100 @@
+"""The Hugging Face dataset in a build folder: load_dataset offline, label names, stories and splits."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from newsspan.dataset.features import BOILERPLATE_LINE_LABELS, CONFIGS, ner_tags
+from newsspan.dataset.schema import LAYERS, STANCE_VALUES
+from newsspan.dataset.splits import assign_splits, group_stories
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    from newsspan.dataset.build import build_corpus
+    from newsspan.dataset.config import IngestOptions
+
+    out = tmp_path_factory.mktemp("hf") / "corpus"
+    build_corpus(None, out, options=IngestOptions())
+    return out
+
+
+@pytest.fixture(autouse=True)
+def _datasets_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+def _names(layer: str) -> list[str]:
+    return list(next(x for x in LAYERS if x.name == layer).label_names)
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_config_loads_offline_with_its_features(corpus, config):
+    from datasets import load_dataset
+
+    from newsspan.dataset.features import features_for
+
+    dataset = load_dataset(str(corpus), name=config, split="train")
+    assert dataset.features == features_for(config)
+    assert dataset.num_rows == pq.read_table(corpus / config / "train-00000-of-00001.parquet").num_rows > 0
+
+
+def test_label_names_survive_the_round_trip(corpus):
+    from datasets import load_dataset
+
+    documents = load_dataset(str(corpus), split="train")  # the default config
+    assert documents.features["entities"].feature["label"].names == _names("entity")
+    assert documents.features["boilerplate"].feature["label"].names == _names("boilerplate")
+    assert documents.features["stance"].names == list(STANCE_VALUES)
+    ner = load_dataset(str(corpus), name="ner", split="train")
+    assert ner.features["ner_tags"].feature.names == ner_tags()
+    lines = load_dataset(str(corpus), name="boilerplate", split="train")
+    assert lines.features["label"].names == BOILERPLATE_LINE_LABELS
+
+
+def test_ner_tags_align_with_gold_entities(corpus):
+    from datasets import load_dataset
+
+    ner = load_dataset(str(corpus), name="ner", split="train")
+    names = ner.features["ner_tags"].feature.names
+    row = ner[0]
+    tagged = [(token, names[tag]) for token, tag in zip(row["tokens"], row["ner_tags"], strict=True) if tag]
+    assert tagged[0] == ("Veldoria", "B-GPE")
+    assert all(len(r["tokens"]) == len(r["ner_tags"]) == len(r["token_starts"]) for r in ner)
+
+
+def test_streaming_reads_the_same_rows(corpus):
+    from datasets import load_dataset
+
+    streamed = list(load_dataset(str(corpus), name="quotes", split="train", streaming=True))
+    assert len(streamed) == load_dataset(str(corpus), name="quotes", split="train").num_rows
+    assert streamed[0]["speaker"]
+
+
+def test_shared_copy_is_one_story(seeds_dir):
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(seeds_dir.iterdir())}
+    stories = group_stories(texts)
+    assert stories["004_5ca2635f3498d122.txt"] == stories["003_555e8713601c31f7.txt"]
+    assert len(set(stories.values())) == 4
+
+
+def test_a_story_never_straddles_splits_and_small_corpora_are_not_split():
+    stories = {f"d{i}": f"s{i // 3}" for i in range(90)}
+    plan = assign_splits(stories)
+    assert plan.note is None
+    for story in set(stories.values()):
+        assert len({plan.splits[d] for d, s in stories.items() if s == story}) == 1
+    assert set(plan.splits.values()) == {"train", "validation", "test"}
+    small = assign_splits({"a": "a", "b": "a", "c": "c"})
+    assert set(small.splits.values()) == {"train"} and "cannot fill 3 splits" in small.note
+
+
+def test_the_build_summary_and_card_say_when_the_corpus_was_not_split(corpus):
+    readme = (corpus / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith("---\nconfigs:\n")
+    assert "everything is in train" in readme
