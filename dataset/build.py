@@ -283,7 +283,10 @@ def _manifest(
     return {
         "newsspan": version(),
         "python": platform.python_version(),
-        "packages": {name: _package_version(name) for name in ("pyarrow",)},
+        "packages": {
+            name: _package_version(name)
+            for name in ("pyarrow", "polars", "datasets", "great-expectations", "label-studio-sdk")
+        },
         "inputs": [_file_entry(f.name, f.path) for f in inputs.files],
         "exports": [
             _file_entry(copy.relative_to(stage).as_posix(), copy) | {"source": src.name} for src, copy in exports

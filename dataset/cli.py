@@ -265,6 +265,37 @@ def validate(
 
 
 @cli.command(context_settings=CONTEXT)
+@click.argument("build_folder", metavar="BUILD", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--repo-id", required=True, help="The dataset repository, ORG/NAME.")
+@click.option("--private", is_flag=True, help="Create the repository as private.")
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded; upload nothing.")
+@_json
+def publish(build_folder: Path, repo_id: str, private: bool, dry_run: bool, as_json: bool) -> None:
+    """Upload a build's dataset (README, config Parquet files, manifest) to the Hugging Face Hub.
+
+    Refuses a build that failed validation. The corpus tables and raw exports (with annotator
+    e-mails) stay local. Token: HF_TOKEN or `huggingface-cli login`.
+
+    \b
+    Example:
+      newsspan publish build/corpus --repo-id my-lab/news-quotes --private --dry-run
+    """
+    from newsspan.dataset.publish import publish_build
+
+    result = publish_build(build_folder, repo_id, private=private, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(result, indent=2, sort_keys=True))
+        return
+    verb = "would upload" if dry_run else "uploaded"
+    click.echo(
+        f"{verb} {len(result['files'])} files ({result['bytes']:,} bytes) to {repo_id}"
+        + (" (private)" if private else "")
+    )
+    for name in result["files"]:
+        click.echo(f"  {name}")
+
+
+@cli.command(context_settings=CONTEXT)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def schema(fmt: str) -> None:
     """Print the layers, labels, relations, stance values and table columns.

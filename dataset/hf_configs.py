@@ -1,12 +1,13 @@
 """The rows of every dataset config, from the corpus tables (pure; no files).
 
 The gold layer (``origin = gold``) is what the training configs carry; ``annotations`` carries
-every human annotation. Label names are turned into ``ClassLabel`` ids with the config's own
-features, so the ids always match the names in the README's ``dataset_info``.
+every human annotation, with annotators as stable pseudonyms (no e-mail addresses). Label
+names are turned into ``ClassLabel`` ids with the config's own features, so the ids always
+match the names in the README's ``dataset_info``.
 
 Tokenization of the ``ner`` config: sentences are split at ``.``, ``!`` or ``?`` followed by
-whitespace, and at line breaks; tokens are runs of word characters (keeping inner hyphens), a clitic after
-an apostrophe ("’s", "n't" splits as "n" + "'t"), or single punctuation marks, with their
+whitespace, and at line breaks; tokens are runs of word characters (keeping inner hyphens), a
+clitic after an apostrophe ("’s", "n't" splits as "n" + "'t"), or single punctuation marks, with their
 code-point offsets. Boilerplate lines are
 left out. An entity whose edges fall inside a token is counted in ``misaligned`` and tagged on
 the tokens it touches.
@@ -14,6 +15,7 @@ the tokens it touches.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +23,7 @@ from typing import Any
 
 from newsspan.dataset.features import CONTENT
 
-__all__ = ["ConfigRows", "config_rows"]
+__all__ = ["ConfigRows", "config_rows", "pseudonym"]
 
 _SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”’']?|\n|$)")
 _TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
@@ -109,7 +111,7 @@ def config_rows(
                 {
                     "doc_id": doc_id,
                     "annotation_id": annotation["annotation_id"],
-                    "annotator": annotation["annotator"],
+                    "annotator": pseudonym(annotation["annotator"]),
                     "lead_time": annotation["lead_time"],
                     "spans": [
                         {
@@ -125,6 +127,13 @@ def config_rows(
                 }
             )
     return out
+
+
+def pseudonym(annotator: str | None) -> str | None:
+    """A stable pseudonym for an annotator: published datasets carry no e-mail addresses."""
+    if annotator is None:
+        return None
+    return "annotator-" + hashlib.sha256(annotator.encode("utf-8")).hexdigest()[:10]
 
 
 def _span(region: dict[str, Any]) -> dict[str, Any]:

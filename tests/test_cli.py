@@ -249,3 +249,24 @@ def test_build_merges_conversion_quarantine_with_ingest_and_writes_empty_tables(
     plain = runner.invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path / "plain"), "--json"])
     assert json.loads(plain.stdout)["convert"] == []
     assert pq.read_table(tmp_path / "plain" / "annotations.parquet").num_rows == 0
+
+
+def test_a_build_killed_mid_write_leaves_the_previous_build_untouched(tmp_path):
+    import os
+    import signal
+    import time
+
+    out = tmp_path / "corpus"
+    command = [sys.executable, "-c", "from newsspan.dataset.cli import main; main()", "-q", "build", "--out", str(out)]
+    assert subprocess.run(command, check=False, capture_output=True).returncode == 0
+    before = (out / "manifest.json").read_bytes()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.name.startswith(".corpus.tmp-") for p in tmp_path.iterdir()):
+        time.sleep(0.05)  # wait until the second build is writing its staging folder
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert (out / "manifest.json").read_bytes() == before  # the complete-looking folder is the old one
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "corpus"]
+    assert all(name.startswith(".corpus.tmp-") for name in leftovers)  # hidden, and no manifest inside
+    assert not any((tmp_path / name / "manifest.json").exists() for name in leftovers)

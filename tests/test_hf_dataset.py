@@ -98,3 +98,13 @@ def test_the_build_summary_and_card_say_when_the_corpus_was_not_split(corpus):
     readme = (corpus / "README.md").read_text(encoding="utf-8")
     assert readme.startswith("---\nconfigs:\n")
     assert "everything is in train" in readme
+
+
+def test_the_readme_training_example_runs(corpus, capsys):
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"<!-- training-example -->\n```python\n(.+?)```", readme, flags=re.S)
+    exec(compile(code.replace('"build/corpus"', repr(str(corpus))), "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "sentences;" in printed and "B-GPE" in printed
