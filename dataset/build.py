@@ -144,13 +144,16 @@ def build_corpus(
     exports: Sequence[Path] = (),
     gold: GoldOptions | None = None,
     progress: Progress | None = None,
+    on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the corpus from ``paths`` and Label Studio ``exports`` into ``out``, atomically.
 
     Without ``paths`` it builds the bundled sample: its articles and its Label Studio export.
     Each export is kept in the build as the provenance of the release (``exports/``) and
     listed with its sha256 in the manifest; the conversion stage reads it from there.
+    ``on_stage(name)`` is told when each stage starts (for progress displays).
     """
+    stage_started = on_stage or (lambda name: None)
     with contextlib.ExitStack() as stack:
         if not paths:
             paths = [stack.enter_context(sample_articles())]
@@ -161,16 +164,21 @@ def build_corpus(
         if missing:
             raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
         with staged_folder(out) as stage:
+            stage_started("ingest")
             summary = ingest_to_folder(paths, stage, options=options, progress=progress)
             if summary.documents == 0:
                 raise NewsspanError(
                     f"no article was accepted from {len(paths)} input(s) ({summary.quarantined} quarantined: "
                     f"{dict(summary.reasons)}); see the ingest summary above and fix the inputs"
                 )
+            stage_started("convert")
             kept = _keep_exports(exports, stage / EXPORTS_FOLDER)
             converted = _convert_exports([copy for _, copy in kept], stage)
+            stage_started("gold")
             adjudicated = _gold(stage, gold) if kept else None
+            stage_started("validate")
             gate = _gate(stage, out)
+            stage_started("dataset")
             published = _hf_dataset(stage)
             manifest = _manifest(paths, kept, stage, summary) | {
                 "convert": converted,

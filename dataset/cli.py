@@ -10,9 +10,11 @@ Exit codes: 0 success (bad articles are quarantined, not errors); 1 a :class:`Ne
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -89,6 +91,30 @@ def _print_summary(ctx: click.Context, title: str, summary: dict[str, Any], out:
     stderr_console(ctx).print(table)
 
 
+def _print_stages(ctx: click.Context, manifest: dict[str, Any]) -> None:
+    console = stderr_console(ctx)
+    for converted in manifest["convert"]:
+        console.print(
+            f"convert {converted['export']}: {converted['tasks']} tasks, {converted['result_items_converted']} result "
+            f"items in tables, {converted['result_items_quarantined']} quarantined"
+        )
+    if manifest["gold"]:
+        gold = manifest["gold"]
+        console.print(
+            f"gold ({gold['strategy']}): {gold['gold_spans']} spans, {gold['conflicts']} conflicts for review"
+        )
+    gate = manifest["validation"]
+    warnings = ", ".join(gate["failed"]) or "none"
+    console.print(
+        f"validation: {'passed' if gate['passed'] else 'FAILED'} ({gate['rules']} rules; warnings: {warnings})"
+    )
+    dataset = manifest["dataset"]
+    console.print(f"dataset: {', '.join(dataset['rows'])}; {dataset['stories']} stories")
+    if dataset["split_note"]:
+        console.print(f"  {dataset['split_note']}")
+    console.print(f"fingerprint {manifest['fingerprint'][:16]}")
+
+
 _language = click.option("--language", help="ISO 639-1 code for articles that do not state one (e.g. en).")
 _stance_target = click.option("--stance-target", help="Stance target for articles whose metadata names none.")
 _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Largest article accepted, in bytes.")
@@ -147,6 +173,9 @@ def ingest(
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A Label Studio JSON export (from `newsspan label pull` or the UI); repeatable.",
 )
+@click.option(
+    "--from-label-studio", is_flag=True, help="Pull the configured Label Studio project's export and build with it."
+)
 @_language
 @_stance_target
 @_json
@@ -156,6 +185,7 @@ def build(
     paths: tuple[Path, ...],
     out: Path | None,
     exports: tuple[Path, ...],
+    from_label_studio: bool,
     language: str | None,
     stance_target: str | None,
     as_json: bool,
@@ -177,15 +207,29 @@ def build(
     settings = settings_of(ctx)
     options = _ingest_options(settings, language=language, stance_target=stance_target)
     target = out or Path(settings.build.out)
-    with progress_bar(ctx, "build: ingest") as progress:
-        result = build_corpus(
-            list(paths) or None, target, options=options, exports=exports, gold=settings.gold, progress=progress
-        )
+    with contextlib.ExitStack() as stack:
+        if from_label_studio:
+            from newsspan.labeling.workflow import pull_project
+
+            pulled = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsspan-pull-")))
+            with stderr_console(ctx).status("pulling the Label Studio export"):
+                pull_project(settings.label_studio, pulled)
+            exports = (*exports, pulled / "label-studio-export.json")
+        with progress_bar(ctx, "build: ingest") as progress:
+            result = build_corpus(
+                list(paths) or None,
+                target,
+                options=options,
+                exports=exports,
+                gold=settings.gold,
+                progress=progress,
+                on_stage=lambda name: progress.describe(f"build: {name}"),
+            )
     if as_json:
         click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
     else:
         _print_summary(ctx, "build", result.manifest["counts"], result.out)
-        stderr_console(ctx).print(f"fingerprint {result.manifest['fingerprint'][:16]}")
+        _print_stages(ctx, result.manifest)
 
 
 @cli.command(context_settings=CONTEXT)

@@ -5,7 +5,7 @@ The library never prints; these helpers are the only place output is drawn.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,8 +34,21 @@ def stderr_console(ctx: click.Context) -> Any:
     return Console(stderr=True, quiet=ctx.find_root().obj["quiet"], highlight=False)
 
 
+class _Bar:
+    """``update(done, total)`` as a callable, plus ``describe(text)`` to rename the stage."""
+
+    def __init__(self, bar: Any, task: Any) -> None:
+        self.bar, self.task = bar, task
+
+    def __call__(self, done: int, total: int) -> None:
+        self.bar.update(self.task, completed=done, total=total)
+
+    def describe(self, text: str) -> None:
+        self.bar.update(self.task, description=text)
+
+
 @contextmanager
-def progress_bar(ctx: click.Context, description: str, *, unit: str = "bytes") -> Iterator[Callable[[int, int], None]]:
+def progress_bar(ctx: click.Context, description: str, *, unit: str = "bytes") -> Iterator[_Bar]:
     """A rich progress bar on stderr, only on a terminal and without --quiet.
 
     Yields ``update(done, total)``; ``unit`` is "bytes" (sizes and speed) or "items" (n/total).
@@ -66,4 +79,4 @@ def progress_bar(ctx: click.Context, description: str, *, unit: str = "bytes") -
     )
     task = bar.add_task(description, total=None)
     with bar:
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+        yield _Bar(bar, task)

@@ -179,6 +179,14 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
         ("test-rules-0.1", "prediction"),
     }
 
+    # the main job pulls the same export itself
+    built = runner.invoke(
+        cli, ["-q", "build", str(articles), "--from-label-studio", "--out", str(tmp_path / "b"), "--json"], env=env
+    )
+    assert built.exit_code == 0, built.output
+    (converted,) = json.loads(built.stdout)["convert"]
+    assert converted["tasks"] == 7 and converted["quarantine_reasons"] == {"unknown_document": 1}  # the outside task
+
     token_free = (work / "label-studio-export.meta.json").read_text() + pulled.output + first.output
     assert credentials.token not in token_free
 
