@@ -1,0 +1,185 @@
+"""Analysis of a build with polars: lazy frames over its tables, the canned questions, and SQL.
+
+Every function takes a build folder and returns a ``polars.LazyFrame`` over the gold layer
+(falling back to the human annotations when a build has no gold layer), so a researcher can
+keep filtering before anything is read. ``outlet`` is the document's outlet, else its agency,
+else "(unknown)".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from newsspan.dataset.errors import InputError, NewsspanError
+
+__all__ = [
+    "TABLE_NAMES",
+    "boilerplate_share",
+    "entity_mentions",
+    "quotes_by_speaker",
+    "run_sql",
+    "scan_tables",
+    "shared_copy",
+    "stance_by_outlet",
+]
+
+TABLE_NAMES = ("documents", "spans", "relations", "stance", "annotations", "quarantine")
+
+
+def scan_tables(build: Path) -> dict[str, Any]:
+    """Lazy frames of the build's tables, plus ``quotes`` (quotes joined with speaker and outlet)."""
+    import polars as pl
+
+    missing = [name for name in TABLE_NAMES if not (build / f"{name}.parquet").is_file()]
+    if missing:
+        raise InputError(
+            f"{build} is not a newsspan build (missing {', '.join(missing)}); run `newsspan build`", path=build
+        )
+    frames = {name: pl.scan_parquet(build / f"{name}.parquet") for name in TABLE_NAMES}
+    frames["documents"] = frames["documents"].with_columns(outlet=pl.coalesce("outlet", "agency", pl.lit("(unknown)")))
+    frames["quotes"] = _quotes(frames)
+    return frames
+
+
+def _reference(spans: Any) -> Any:
+    """The gold rows when the build has any, else the human rows."""
+    import polars as pl
+
+    has_gold = spans.filter(pl.col("origin") == "gold").select(pl.len()).collect().item() > 0
+    return spans.filter(pl.col("origin") == ("gold" if has_gold else "human"))
+
+
+def _quotes(frames: dict[str, Any]) -> Any:
+    import polars as pl
+
+    spans = _reference(frames["spans"])
+    quotes = spans.filter(pl.col("label") == "QUOTE").select(
+        "doc_id", "annotation_id", "region_id", pl.col("text").alias("quote"), "start", "end"
+    )
+    speakers = (
+        frames["relations"]
+        .filter(pl.col("relation") == "said_by")
+        .join(
+            spans.select("annotation_id", pl.col("region_id").alias("to_region_id"), pl.col("text").alias("speaker")),
+            on=["annotation_id", "to_region_id"],
+        )
+        .select("annotation_id", pl.col("from_region_id").alias("region_id"), "speaker")
+        .unique(subset=["annotation_id", "region_id"], keep="first")
+    )
+    stance = (
+        frames["stance"]
+        .filter(pl.col("scope") == "quote")
+        .select("annotation_id", "region_id", pl.col("value").alias("stance"))
+    )
+    return (
+        quotes.join(speakers, on=["annotation_id", "region_id"], how="left")
+        .join(stance, on=["annotation_id", "region_id"], how="left")
+        .join(frames["documents"].select("doc_id", "outlet"), on="doc_id", how="left")
+    )
+
+
+def quotes_by_speaker(build: Path) -> Any:
+    """Who is quoted by which outlet, how often, and with what stance."""
+    import polars as pl
+
+    return (
+        scan_tables(build)["quotes"]
+        .with_columns(speaker=pl.col("speaker").fill_null("(no speaker)"))
+        .group_by("speaker", "outlet")
+        .agg(
+            quotes=pl.len(),
+            favor=(pl.col("stance") == "FAVOR").sum(),
+            against=(pl.col("stance") == "AGAINST").sum(),
+            neutral=(pl.col("stance") == "NEUTRAL").sum(),
+        )
+        .sort(["quotes", "speaker", "outlet"], descending=[True, False, False])
+    )
+
+
+def entity_mentions(build: Path, *, by: Literal["outlet", "doc_id"] = "outlet") -> Any:
+    """Entity mentions (text and label) counted per outlet (or per document)."""
+    import polars as pl
+
+    frames = scan_tables(build)
+    entities = _reference(frames["spans"]).filter(pl.col("layer") == "entity")
+    return (
+        entities.join(frames["documents"].select("doc_id", "outlet"), on="doc_id")
+        .group_by("text", "label", by)
+        .agg(mentions=pl.len())
+        .sort(["mentions", "text", by], descending=[True, False, False])
+    )
+
+
+def stance_by_outlet(build: Path) -> Any:
+    """Document and quote stance toward the target, counted per outlet."""
+    import polars as pl
+
+    frames = scan_tables(build)
+    origin = "gold" if _has_gold(frames) else "human"
+    return (
+        frames["stance"]
+        .filter(pl.col("origin") == origin)
+        .join(frames["documents"].select("doc_id", "outlet"), on="doc_id")
+        .group_by("outlet", "scope", "value")
+        .agg(count=pl.len())
+        .sort(["outlet", "scope", "value"])
+    )
+
+
+def _has_gold(frames: dict[str, Any]) -> bool:
+    import polars as pl
+
+    return bool(frames["spans"].filter(pl.col("origin") == "gold").select(pl.len()).collect().item() > 0)
+
+
+def boilerplate_share(build: Path, *, by: Literal["outlet", "doc_id"] = "outlet") -> Any:
+    """The share of characters that are boilerplate, per outlet (or per document)."""
+    import polars as pl
+
+    frames = scan_tables(build)
+    boiler = (
+        _reference(frames["spans"])
+        .filter(pl.col("layer") == "boilerplate")
+        .group_by("doc_id")
+        .agg(boilerplate_chars=(pl.col("end") - pl.col("start")).sum())
+    )
+    documents = frames["documents"].select("doc_id", "outlet", chars=pl.col("text").str.len_chars())
+    return (
+        documents.join(boiler, on="doc_id", how="left")
+        .with_columns(pl.col("boilerplate_chars").fill_null(0))
+        .group_by(by)
+        .agg(documents=pl.len(), chars=pl.col("chars").sum(), boilerplate_chars=pl.col("boilerplate_chars").sum())
+        .with_columns(share=(pl.col("boilerplate_chars") / pl.col("chars")).round(3))
+        .sort("share", descending=True)
+    )
+
+
+def shared_copy(build: Path) -> Any:
+    """Stories told by more than one document: which outlets reuse the same copy."""
+    import polars as pl
+
+    from newsspan.dataset.splits import group_stories
+
+    documents = scan_tables(build)["documents"].select("doc_id", "outlet", "text").collect()
+    stories = group_stories(dict(zip(documents["doc_id"], documents["text"], strict=True)))
+    return (
+        documents.lazy()
+        .with_columns(story_id=pl.col("doc_id").replace_strict(stories))
+        .group_by("story_id")
+        .agg(documents=pl.len(), outlets=pl.col("outlet").unique().sort(), doc_ids=pl.col("doc_id").sort())
+        .filter(pl.col("documents") > 1)
+        .sort("story_id")
+    )
+
+
+def run_sql(build: Path, query: str) -> Any:
+    """Run ``query`` over the build's tables (and ``quotes``) with polars' SQL context."""
+    import polars as pl
+
+    context = pl.SQLContext(scan_tables(build), eager=False)
+    try:
+        return context.execute(query).collect()
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        tables = ", ".join(sorted(scan_tables(build)))
+        raise NewsspanError(f"the query failed: {str(exc).splitlines()[0]}; tables: {tables}") from None
