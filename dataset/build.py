@@ -176,6 +176,9 @@ def build_corpus(
             converted = _convert_exports([copy for _, copy in kept], stage)
             stage_started("gold")
             adjudicated = _gold(stage, gold) if kept else None
+            if kept:
+                stage_started("agreement and pre-annotation quality")
+                _agreement_and_quality(stage)
             stage_started("validate")
             gate = _gate(stage, out)
             stage_started("dataset")
@@ -187,6 +190,8 @@ def build_corpus(
                 "dataset": published,
             }
             write_json(manifest, stage / MANIFEST_FILE)
+            stage_started("card")
+            _card(stage)
     return BuildResult(out, summary, manifest)
 
 
@@ -238,6 +243,46 @@ def _gold(stage: Path, options: GoldOptions | None) -> dict[str, Any]:
     return summary
 
 
+def _agreement_and_quality(stage: Path) -> None:
+    """agreement.* (inter-annotator agreement) and quality.json (the rules scored against the
+    gold layer) in the build, for the card."""
+    import pyarrow.compute as pc
+
+    from newsspan.dataset.preannotate import preannotate_documents
+    from newsspan.labeling.score import quality_figures, score_predictions
+    from newsspan.labeling.workflow import agreement_report
+
+    agreement_report(stage, stage)
+    documents = read_table(stage / DOCUMENTS.file_name, schema=DOCUMENTS)
+    spans = read_table(stage / SPANS.file_name, schema=SPANS)
+    relations = read_table(stage / RELATIONS.file_name, schema=RELATIONS)
+    gold, gold_relations = (t.filter(pc.equal(t["origin"], "gold")) for t in (spans, relations))
+    predicted = preannotate_documents(documents)
+    texts = {row["doc_id"]: row["text"] for row in documents.select(["doc_id", "text"]).to_pylist()}
+    figures = quality_figures(texts, predicted.spans, predicted.relations, gold, gold_relations)
+    layers = {
+        r["layer"]: r["overlap_f1"] for r in score_predictions(predicted.spans, gold).to_pylist() if r["label"] == "*"
+    }
+    write_json(
+        {
+            "model_version": predicted.spans.column("annotator")[0].as_py() if predicted.spans.num_rows else None,
+            "figures": figures,
+            "layer_overlap_f1": layers,
+        },
+        stage / "quality.json",
+    )
+
+
+def _card(stage: Path) -> None:
+    """The dataset card (README.md and its plots), rendered from the finished build.
+
+    It comes last: the manifest's fingerprint covers the data files, and the card is derived
+    from them (and shows the fingerprint)."""
+    from newsspan.cards.render import write_card
+
+    write_card(stage)
+
+
 def _gate(stage: Path, out: Path) -> dict[str, Any]:
     """The publish gate: validation reports in the build; a critical failure stops the build.
 
@@ -259,7 +304,7 @@ def _gate(stage: Path, out: Path) -> dict[str, Any]:
 def _hf_dataset(stage: Path) -> dict[str, Any]:
     """The Hugging Face dataset in the build folder: story grouping, splits, configs, README."""
     from newsspan.dataset.hf_configs import config_rows
-    from newsspan.dataset.hf_write import dataset_yaml, write_dataset
+    from newsspan.dataset.hf_write import write_dataset
     from newsspan.dataset.splits import assign_splits, group_stories
 
     tables = {t.name: read_table(stage / t.file_name, schema=t).to_pylist() for t in (*ANNOTATION_TABLES, DOCUMENTS)}
@@ -270,14 +315,6 @@ def _hf_dataset(stage: Path) -> dict[str, Any]:
         documents, tables["spans"], tables["relations"], tables["stance"], tables["annotations"], stories
     )
     counts = write_dataset(stage, rows, plan.splits)
-    splits = list(next(iter(counts.values())))
-    body = (
-        "# newsspan corpus\n\nBuilt by newsspan. Configs: "
-        + ", ".join(f"`{name}`" for name in counts)
-        + ". Offsets are Python code points into `text`, half-open `[start, end)`.\n"
-        + (f"\n{plan.note}.\n" if plan.note else "")
-    )
-    (stage / "README.md").write_text(f"---\n{dataset_yaml(splits)}---\n{body}", encoding="utf-8")
     return {"stories": plan.stories, "split_note": plan.note, "rows": counts, "ner_misaligned": rows.misaligned}
 
 

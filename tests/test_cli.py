@@ -135,6 +135,9 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
     assert manifest["counts"]["reconciles"] is True
     assert sorted(p.name for p in out.iterdir()) == [
         "README.md",
+        "agreement.json",
+        "agreement.md",
+        "agreement.parquet",
         "annotations",
         "annotations.parquet",
         "boilerplate",
@@ -147,6 +150,8 @@ def test_build_without_arguments_builds_the_bundled_sample(runner, tmp_path):
         "ingest.json",
         "manifest.json",
         "ner",
+        "plots",
+        "quality.json",
         "quarantine.parquet",
         "quotes",
         "relations.parquet",

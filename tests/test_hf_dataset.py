@@ -96,8 +96,9 @@ def test_a_story_never_straddles_splits_and_small_corpora_are_not_split():
 
 def test_the_build_summary_and_card_say_when_the_corpus_was_not_split(corpus):
     readme = (corpus / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith("---\nconfigs:\n")
-    assert "everything is in train" in readme
+    front, body = readme.split("\n---\n", 1)
+    assert "\nconfigs:\n- config_name: documents\n  default: true\n" in front
+    assert "everything is in train" in body
 
 
 def test_the_readme_training_example_runs(corpus, capsys):

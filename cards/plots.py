@@ -1,0 +1,70 @@
+"""The card's plots, as PNG files in the build folder (matplotlib, Agg backend, no display)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+__all__ = ["render_plots"]
+
+PLOTS = {
+    "labels": "plots/label_distribution.png",
+    "outlets": "plots/spans_per_outlet.png",
+    "stance": "plots/stance_by_outlet.png",
+}
+
+
+def render_plots(
+    folder: Path, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
+) -> dict[str, str]:
+    """Label distribution per layer, gold spans per outlet, document stance by outlet."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    (folder / "plots").mkdir(exist_ok=True)
+    layers = sorted({s["layer"] for s in spans})
+    figure, axes = plt.subplots(1, max(1, len(layers)), figsize=(4 * max(1, len(layers)), 3.2), squeeze=False)
+    for axis, layer in zip(axes[0], layers, strict=False):
+        counts = Counter(s["label"] for s in spans if s["layer"] == layer)
+        axis.barh(list(counts), list(counts.values()), color="#4363d8")
+        axis.set_title(layer)
+        axis.invert_yaxis()
+    figure.suptitle("Gold spans per label")
+    _save(figure, folder / PLOTS["labels"])
+
+    per_outlet = Counter(outlets.get(s["doc_id"], "(unknown)") for s in spans)
+    figure, axis = plt.subplots(figsize=(7, 3.2))
+    axis.barh(list(per_outlet), list(per_outlet.values()), color="#3cb44b")
+    axis.invert_yaxis()
+    axis.set_title("Gold spans per outlet")
+    _save(figure, folder / PLOTS["outlets"])
+
+    values = ["FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR"]
+    rows = Counter((outlets.get(s["doc_id"], "(unknown)"), s["value"]) for s in stance if s["scope"] == "document")
+    names = sorted({outlet for outlet, _ in rows})
+    figure, axis = plt.subplots(figsize=(7, 3.2))
+    left = [0] * len(names)
+    for value, color in zip(values, ("#3cb44b", "#e6194b", "#a9a9a9", "#f58231"), strict=True):
+        widths = [rows[(name, value)] for name in names]
+        axis.barh(names, widths, left=left, label=value, color=color)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    axis.legend(loc="lower right", fontsize=8)
+    axis.invert_yaxis()
+    axis.set_title("Document stance toward the target, by outlet")
+    _save(figure, folder / PLOTS["stance"])
+    return dict(PLOTS)
+
+
+def _save(figure: Any, path: Path) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    for axis in figure.axes:
+        axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts
+    figure.tight_layout()
+    figure.savefig(path, dpi=110, metadata={"Software": None})  # no version stamp: same inputs, same bytes
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)

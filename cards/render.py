@@ -1,0 +1,247 @@
+"""The dataset card: rendered from ``templates/card.md.j2`` and from the build's own numbers.
+
+Every figure comes from the build folder (its tables, manifest, agreement, gold, quality and
+validation reports), so the card cannot drift from the data. The front matter holds the Hub's
+metadata (validated offline against ``hub_values.json``) above the generated ``configs`` and
+``dataset_info``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from newsspan.cards.metadata import card_metadata, validate_metadata
+from newsspan.cards.plots import render_plots
+from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
+from newsspan.dataset.schema import LAYERS, STANCE_VALUES
+
+__all__ = ["render_card", "write_card"]
+
+LICENSE = "cc-by-4.0"  # the annotations; the article texts stay their publishers'
+
+
+def _json(folder: Path, name: str) -> dict[str, Any]:
+    path = folder / name
+    return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist() if path.is_file() else []
+
+
+def _fmt(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def write_card(folder: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
+    """Render the card into ``folder``/README.md (with its plots); returns the path."""
+    from newsspan.dataset.hf_write import dataset_yaml
+
+    card, metadata, rows = render_card(folder, pretty_name=pretty_name, license_id=license_id)
+    problems = validate_metadata(metadata, rows=rows)
+    if problems:
+        raise NewsspanError("the card's metadata is not valid for the Hub: " + "; ".join(problems))
+    import yaml
+
+    splits = sorted(
+        {p.stem.split("-")[0] for p in (folder / DEFAULT_CONFIG).glob("*.parquet")},
+        key=["train", "validation", "test"].index,
+    )
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True) + dataset_yaml(splits)
+    path = folder / "README.md"
+    path.write_text(f"---\n{front}---\n\n{card}", encoding="utf-8")
+    return path
+
+
+def render_card(folder: Path, *, pretty_name: str, license_id: str) -> tuple[str, dict[str, Any], int]:
+    """(card body, metadata, rows of the default config) for the build in ``folder``."""
+    import jinja2
+
+    manifest = _json(folder, "manifest.json")
+    documents = _rows(folder / "documents.parquet")
+    spans = _rows(folder / "spans.parquet")
+    gold = [s for s in spans if s["origin"] == "gold"]
+    stance = [s for s in _rows(folder / "stance.parquet") if s["origin"] == "gold"]
+    outlets = {d["doc_id"]: d.get("outlet") or d.get("agency") or "(unknown)" for d in documents}
+    splits = _splits(folder)
+    configs = [_config(folder, name) for name in CONFIGS]
+    plots = render_plots(folder, spans=gold, outlets=outlets, stance=stance)
+    languages = sorted({d["language"] for d in documents if d.get("language")})
+    context = {
+        "pretty_name": pretty_name,
+        "license": license_id,
+        "documents": len(documents),
+        "outlets": sorted(Counter(outlets.values()).items(), key=lambda kv: (-kv[1], kv[0])),
+        "agencies": sorted({d["agency"] for d in documents if d.get("agency")}),
+        "date_range": _dates(documents),
+        "languages": languages or ["unknown"],
+        "language_stated": all(d.get("language") for d in documents),
+        "layer_labels": {layer.name: list(layer.label_names) for layer in LAYERS},
+        "stance_values": list(STANCE_VALUES),
+        "gold_spans": len(gold),
+        "human_annotations": sum(1 for a in _rows(folder / "annotations.parquet") if a["origin"] == "human"),
+        "configs": configs,
+        "splits": splits,
+        "plots": plots,
+        "label_counts": _label_counts(gold, folder, splits),
+        **_dataset_context(manifest),
+        **_annotation_context(folder),
+        **_quality_context(folder),
+        **_validation_context(folder),
+    }
+    template = importlib.resources.files("newsspan.cards").joinpath("templates/card.md.j2").read_text(encoding="utf-8")
+    body = jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(template).render(**context)
+    rows = next(c["rows"] for c in configs if c["name"] == DEFAULT_CONFIG)
+    metadata = card_metadata(
+        rows=rows, languages=languages, license_id=license_id, pretty_name=pretty_name, machine_annotations=True
+    )
+    return body, metadata, rows
+
+
+def _splits(folder: Path) -> list[str]:
+    names = {p.stem.split("-")[0] for p in (folder / DEFAULT_CONFIG).glob("*.parquet")}
+    return [s for s in ("train", "validation", "test") if s in names]
+
+
+def _config(folder: Path, name: str) -> dict[str, Any]:
+    features = features_for(name)
+    per_split = {p.stem.split("-")[0]: _rows(p) for p in sorted((folder / name).glob("*.parquet"))}
+    first = next((rows[0] for rows in per_split.values() if rows), {})
+    example = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in first.items()}
+    for key, value in example.items():
+        if isinstance(value, list) and len(value) > 2:
+            example[key] = [*value[:2], f"… {len(value) - 2} more"]
+    return {
+        "name": name,
+        "default": name == DEFAULT_CONFIG,
+        "rows": sum(len(rows) for rows in per_split.values()),
+        "splits": {split: len(rows) for split, rows in per_split.items()},
+        "fields": [{"name": key, "type": _type(value)} for key, value in features.items()],
+        "example": json.dumps(example, ensure_ascii=False, default=str),
+    }
+
+
+def _type(feature: Any) -> str:
+    text = repr(feature)
+    return text if len(text) < 90 else text[:87] + "..."
+
+
+def _label_counts(gold: list[dict[str, Any]], folder: Path, splits: list[str]) -> list[dict[str, Any]]:
+    split_of = {
+        row["doc_id"]: split
+        for split in splits
+        for row in _rows(folder / DEFAULT_CONFIG / f"{split}-00000-of-00001.parquet")
+    }
+    counts = Counter((split_of.get(s["doc_id"], splits[0] if splits else "train"), s["label"]) for s in gold)
+    return [
+        {
+            "name": layer.name,
+            "description": layer.description,
+            "labels": [
+                {
+                    "name": label.name,
+                    "description": label.description,
+                    "counts": {split: counts[(split, label.name)] for split in splits},
+                }
+                for label in layer.labels
+            ],
+        }
+        for layer in LAYERS
+    ]
+
+
+def _dates(documents: list[dict[str, Any]]) -> str:
+    dates = sorted(str(d["published"])[:10] for d in documents if d.get("published"))
+    return f"{dates[0]} to {dates[-1]} ({len(dates)} of {len(documents)} articles dated)" if dates else "not stated"
+
+
+def _dataset_context(manifest: dict[str, Any]) -> dict[str, Any]:
+    dataset = manifest.get("dataset") or {}
+    note = dataset.get("split_note")
+    return {
+        "stories": dataset.get("stories", "–"),
+        "split_text": (note[0].upper() + note[1:] + ".")
+        if note
+        else "Stories are assigned to train, validation "
+        "and test (80/10/10), deterministically by a hash of the story id.",
+        "exports": manifest.get("exports", []),
+        "fingerprint": manifest.get("fingerprint", "(not built yet)"),
+        "newsspan_version": manifest.get("newsspan", "–"),
+        "packages": sorted((manifest.get("packages") or {}).items()),
+        "citation_key": "newsspan_" + str(manifest.get("fingerprint", "corpus"))[:8],
+        "year": "2026",
+    }
+
+
+def _annotation_context(folder: Path) -> dict[str, Any]:
+    agreement = _json(folder, "agreement.json")
+    table = [r for r in _rows(folder / "agreement.parquet") if r["annotator_a"] == "*" and r["label"] == "*"]
+    gold = _json(folder, "gold.json")
+    return {
+        "annotators": len(agreement.get("annotators", [])) or "–",
+        "agreement_documents": agreement.get("documents", 0),
+        "agreement": [
+            {"layer": r["layer"], "exact": _fmt(r["f1_exact"]), "partial": _fmt(r["f1_partial"])} for r in table
+        ],
+        "alpha": [
+            {
+                "scope": a["scope"],
+                "units": a["units"],
+                "alpha": _fmt(a["alpha"]) + (f" ({a['note']})" if a["note"] else ""),
+            }
+            for a in agreement.get("stance_alpha", [])
+            if len(a["annotators"]) == len(agreement.get("annotators", []))
+        ],
+        "gold_strategy": gold.get("strategy", "none (no annotations)"),
+        "gold_conflicts": gold.get("conflicts", 0),
+    }
+
+
+def _quality_context(folder: Path) -> dict[str, Any]:
+    quality = _json(folder, "quality.json")
+    figures = quality.get("figures", {})
+    layers = ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(quality.get("layer_overlap_f1", {}).items())) or "–"
+    return {
+        "quality": {
+            "model_version": quality.get("model_version", "–"),
+            "boilerplate": _fmt(figures.get("boilerplate_line_f1")),
+            "quote": _fmt(figures.get("quote_f1_overlap")),
+            "speaker": _fmt(figures.get("speaker_accuracy")),
+            "layers": layers,
+        }
+    }
+
+
+def _validation_context(folder: Path) -> dict[str, Any]:
+    validation = _json(folder, "validation.json")
+    results = validation.get("results", [])
+    failed = [r for r in results if not r["success"]]
+    text = (
+        (
+            f"The publish gate ran {len(results)} rules (Great Expectations): "
+            f"{'passed' if validation.get('passed') else 'FAILED'}, {len(failed)} warning(s)."
+        )
+        if results
+        else "Not run."
+    )
+    quarantine = validation.get("quarantine", {})
+    return {
+        "validation_text": text,
+        "rules": [
+            {
+                "rule_id": r["rule_id"],
+                "description": r["description"],
+                "severity": r["severity"],
+                "result": "passed" if r["success"] else f"{r['failed']} of {r['checked']} failed",
+            }
+            for r in results
+        ],
+        "quarantine": ", ".join(f"{k}: {v}" for k, v in quarantine.items()) or "empty",
+    }
