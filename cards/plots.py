@@ -25,12 +25,13 @@ def render_plots(
     import matplotlib.pyplot as plt
 
     (folder / "plots").mkdir(exist_ok=True)
-    layers = sorted({s["layer"] for s in spans})
-    figure, axes = plt.subplots(1, max(1, len(layers)), figsize=(4 * max(1, len(layers)), 3.2), squeeze=False)
-    for axis, layer in zip(axes[0], layers, strict=False):
-        counts = Counter(s["label"] for s in spans if s["layer"] == layer)
-        axis.barh(list(counts), list(counts.values()), color="#4363d8")
-        axis.set_title(layer)
+    from newsspan.dataset.schema import LAYERS
+
+    figure, axes = plt.subplots(1, len(LAYERS), figsize=(4 * len(LAYERS), 3.2), squeeze=False)
+    counts = Counter(s["label"] for s in spans)
+    for axis, layer in zip(axes[0], LAYERS, strict=True):  # schema order, zeros shown
+        axis.barh(list(layer.label_names), [counts[label] for label in layer.label_names], color="#4363d8")
+        axis.set_title(layer.name)
         axis.invert_yaxis()
     figure.suptitle("Gold spans per label")
     _save(figure, folder / PLOTS["labels"])
