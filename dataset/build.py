@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.config import GoldOptions, IngestOptions, PreannotateOptions
+from newsspan.dataset.config import BuildOptions, GoldOptions, IngestOptions, PreannotateOptions
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest import IngestSummary, ingest_batches
 from newsspan.dataset.io import (
@@ -143,6 +143,7 @@ def build_corpus(
     options: IngestOptions,
     exports: Sequence[Path] = (),
     gold: GoldOptions | None = None,
+    dataset: BuildOptions | None = None,
     progress: Progress | None = None,
     on_stage: Callable[[str], None] | None = None,
 ) -> BuildResult:
@@ -182,7 +183,7 @@ def build_corpus(
             stage_started("validate")
             gate = _gate(stage, out)
             stage_started("dataset")
-            published = _hf_dataset(stage)
+            published = _hf_dataset(stage, dataset or BuildOptions())
             manifest = _manifest(paths, kept, stage, summary) | {
                 "convert": converted,
                 "gold": adjudicated,
@@ -301,7 +302,7 @@ def _gate(stage: Path, out: Path) -> dict[str, Any]:
     return summary
 
 
-def _hf_dataset(stage: Path) -> dict[str, Any]:
+def _hf_dataset(stage: Path, options: BuildOptions) -> dict[str, Any]:
     """The Hugging Face dataset in the build folder: story grouping, splits, configs, README."""
     from newsspan.dataset.hf_configs import config_rows
     from newsspan.dataset.hf_write import write_dataset
@@ -309,8 +310,9 @@ def _hf_dataset(stage: Path) -> dict[str, Any]:
 
     tables = {t.name: read_table(stage / t.file_name, schema=t).to_pylist() for t in (*ANNOTATION_TABLES, DOCUMENTS)}
     documents = tables["documents"]
-    stories = group_stories({d["doc_id"]: d["text"] for d in documents})
-    plan = assign_splits(stories)
+    stories = group_stories({d["doc_id"]: d["text"] for d in documents}, threshold=options.story_threshold)
+    names = ("train", "validation", "test")
+    plan = assign_splits(stories, ratios=tuple(zip(names, options.split_ratios, strict=True)))
     rows = config_rows(
         documents, tables["spans"], tables["relations"], tables["stance"], tables["annotations"], stories
     )

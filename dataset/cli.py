@@ -222,6 +222,7 @@ def build(
                 options=options,
                 exports=exports,
                 gold=settings.gold,
+                dataset=settings.build,
                 progress=progress,
                 on_stage=lambda name: progress.describe(f"build: {name}"),
             )

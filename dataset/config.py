@@ -128,6 +128,19 @@ class BuildOptions(_Options):
 
     # Where the build folder goes. Not "build/" itself: setuptools writes there too.
     out: str = "build/corpus"
+    # Two articles are one story when a paragraph of one is this similar to a paragraph of the
+    # other (Jaccard of word 5-grams): 0.5 catches edited wire copy, not shared stock phrases.
+    story_threshold: float = 0.5
+    # Shares of stories per split: train, validation, test.
+    split_ratios: tuple[float, ...] = (0.8, 0.1, 0.1)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.story_threshold <= 1:
+            raise ConfigError(f"build.story_threshold must be in (0, 1], got {self.story_threshold}")
+        if len(self.split_ratios) != 3 or abs(sum(self.split_ratios) - 1) > 1e-6 or min(self.split_ratios) <= 0:
+            raise ConfigError(
+                f"build.split_ratios must be three positive shares adding up to 1, got {self.split_ratios}"
+            )
 
 
 @dataclass(frozen=True, slots=True)

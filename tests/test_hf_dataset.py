@@ -109,3 +109,23 @@ def test_the_readme_training_example_runs(corpus, capsys):
     exec(compile(code.replace('"build/corpus"', repr(str(corpus))), "README.md", "exec"), {})
     printed = capsys.readouterr().out
     assert "sentences;" in printed and "B-GPE" in printed
+
+
+def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds_dir):
+    import json
+
+    from newsspan.dataset.cli import cli
+
+    config = tmp_path / "newsspan.toml"
+    config.write_text("[build]\nstory_threshold = 1.0\nsplit_ratios = [0.5, 0.25, 0.25]\n")
+    result = runner.invoke(
+        cli, ["--config", str(config), "build", str(seeds_dir), "--out", str(tmp_path / "b"), "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    dataset = json.loads(result.stdout)["dataset"]
+    assert dataset["stories"] == 4  # 003 and 004 share a verbatim paragraph: one story even at 1.0
+    assert dataset["split_note"] is None  # 4 stories fill 50/25/25 (the default 80/10/10 cannot)
+    assert sorted(dataset["rows"]["documents"].values()) == [1, 1, 3]
+    config.write_text("[build]\nsplit_ratios = [0.5, 0.5]\n")
+    bad = runner.invoke(cli, ["--config", str(config), "build", str(seeds_dir), "--out", str(tmp_path / "c")])
+    assert bad.exit_code == 1 and "split_ratios must be three positive shares" in bad.stderr
