@@ -156,9 +156,9 @@ def all_labels() -> tuple[str, ...]:
 
 def layer_of(label: str) -> LayerName:
     """The layer a label belongs to; raises ``KeyError`` listing the known labels otherwise."""
-    for layer in LAYERS:
-        if label in layer.label_names:
-            return layer.name
+    layer = _LAYER_OF.get(label)
+    if layer is not None:
+        return layer
     raise KeyError(f"unknown label {label!r}; known labels: {', '.join(all_labels())}")
 
 
@@ -174,6 +174,7 @@ def _check_unique_labels() -> None:
 
 
 _check_unique_labels()
+_LAYER_OF: Final[dict[str, LayerName]] = {label.name: layer.name for layer in LAYERS for label in layer.labels}
 
 
 # --------------------------------------------------------------------------------------------

@@ -18,12 +18,14 @@ when its offsets are in range.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-__all__ = ["Aligned", "Misaligned", "align_span", "code_points_from_utf16", "ui_rendering"]
+__all__ = ["Aligned", "Misaligned", "Utf16Index", "align_span", "code_points_from_utf16", "ui_rendering"]
 
 _LINE_BREAK = re.compile(r"\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +46,32 @@ def ui_rendering(text: str) -> str:
     return _LINE_BREAK.sub(r"\\n", text).replace("\t", " ")
 
 
+class Utf16Index:
+    """UTF-16 offsets of one text, computed once: where its characters outside the BMP are."""
+
+    __slots__ = ("length", "units")
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        # the UTF-16 offset of each astral character (it takes two units there)
+        self.units = [i + rank for rank, i in enumerate(m.start() for m in _ASTRAL.finditer(text))]
+
+    @property
+    def has_astral(self) -> bool:
+        return bool(self.units)
+
+    def code_point(self, offset: int) -> int | None:
+        """The code-point index of UTF-16 unit ``offset``; None inside a surrogate pair or past the end."""
+        before = bisect.bisect_left(self.units, offset)  # astral characters starting before offset
+        if before and self.units[before - 1] + 1 == offset:
+            return None  # between the two halves of a surrogate pair
+        index = offset - before
+        return index if 0 <= index <= self.length else None
+
+
 def code_points_from_utf16(text: str, offset: int) -> int | None:
     """The code-point index of UTF-16 unit ``offset`` in ``text``; None inside a surrogate pair."""
-    units = 0
-    for index, char in enumerate(text):
-        if units == offset:
-            return index
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > offset:
-            return None
-    return len(text) if units == offset else None
+    return Utf16Index(text).code_point(offset)
 
 
 def _matches(text: str, start: int, end: int, exported: str) -> bool:
@@ -62,9 +80,12 @@ def _matches(text: str, start: int, end: int, exported: str) -> bool:
 
 
 def align_span(  # noqa: PLR0911 (one return per documented rule)
-    text: str, start: int, end: int, exported: str | None, *, max_shift: int = 16
+    text: str, start: int, end: int, exported: str | None, *, max_shift: int = 16, index: Utf16Index | None = None
 ) -> Aligned | Misaligned:
-    """Check ``[start, end)`` against ``text`` and the exported span text; see the module docstring."""
+    """Check ``[start, end)`` against ``text`` and the exported span text; see the module docstring.
+
+    ``index`` (the text's :class:`Utf16Index`) saves recomputing it for every span of a document.
+    """
     in_range = 0 <= start < end <= len(text)
     if exported is None or exported == "":
         if in_range:
@@ -72,8 +93,9 @@ def align_span(  # noqa: PLR0911 (one return per documented rule)
         return _refuse(text, start, end, exported)
     if in_range and _matches(text, start, end, exported):
         return Aligned(start, end)
-    if any(ord(c) > 0xFFFF for c in text):
-        first, last = code_points_from_utf16(text, start), code_points_from_utf16(text, end)
+    utf16 = index or Utf16Index(text)
+    if utf16.has_astral:
+        first, last = utf16.code_point(start), utf16.code_point(end)
         if first is not None and last is not None and first < last and _matches(text, first, last, exported):
             return Aligned(first, last, "utf16")
     stripped = exported.strip()

@@ -17,7 +17,7 @@ from typing import Any
 
 from newsspan.dataset.records import Rejection
 from newsspan.dataset.schema import RELATION_TYPES, STANCE_QUOTE_LABEL, STANCE_VALUES, all_labels, layer_of
-from newsspan.labeling.align import Aligned, align_span
+from newsspan.labeling.align import Aligned, Utf16Index, align_span
 
 __all__ = ["TaskRows", "convert_task", "task_doc_id"]
 
@@ -58,6 +58,10 @@ class _Context:
     annotation_id: str = ""
     annotator: str | None = None
     origin: str = "human"
+    utf16: Utf16Index | None = None
+
+    def __post_init__(self) -> None:
+        self.utf16 = Utf16Index(self.text)  # once per task, for every span of it
 
     def where(self, region: Any = None) -> str:
         place = f"task {self.task_id} (document {self.doc_id}), {self.annotation_id} by {self.annotator}"
@@ -183,7 +187,12 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any]) -> dic
         )
         return None
     aligned = align_span(
-        context.text, start, end, exported if isinstance(exported, str) else None, max_shift=context.max_shift
+        context.text,
+        start,
+        end,
+        exported if isinstance(exported, str) else None,
+        max_shift=context.max_shift,
+        index=context.utf16,
     )
     if not isinstance(aligned, Aligned):
         context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
