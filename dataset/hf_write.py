@@ -31,13 +31,32 @@ def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dic
         features = features_for(config)
         by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in used}
         for row in rows.rows.get(config, []):
-            by_split[splits[row["doc_id"]]].append(features.encode_example(row))
+            by_split[splits[row["doc_id"]]].append({key: _encode(features[key], value) for key, value in row.items()})
         (folder / config).mkdir(parents=True, exist_ok=True)
         for split, encoded in by_split.items():
             table = pa.Table.from_pylist(encoded, schema=features.arrow_schema)
             pq.write_table(table, folder / config / f"{split}-00000-of-00001.parquet", compression="zstd")
         counts[config] = {split: len(encoded) for split, encoded in by_split.items()}
     return counts
+
+
+def _encode(feature: Any, value: Any) -> Any:
+    """Label names to ``ClassLabel`` ids, through lists and structs.
+
+    ``Features.encode_example`` decides from the first element of a list whether the list needs
+    encoding, so a list whose first quote has no stance kept its label names; this walks every
+    element."""
+    from datasets import ClassLabel, List
+
+    if value is None:
+        return None
+    if isinstance(feature, ClassLabel):
+        return feature.str2int(value) if isinstance(value, str) else value
+    if isinstance(feature, List):
+        return [_encode(feature.feature, item) for item in value]
+    if isinstance(feature, dict):
+        return {key: _encode(feature[key], item) for key, item in value.items()}
+    return value
 
 
 def dataset_yaml(splits: list[str]) -> str:

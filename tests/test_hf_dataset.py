@@ -129,3 +129,16 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
     config.write_text("[build]\nsplit_ratios = [0.5, 0.5]\n")
     bad = runner.invoke(cli, ["--config", str(config), "build", str(seeds_dir), "--out", str(tmp_path / "c")])
     assert bad.exit_code == 1 and "split_ratios must be three positive shares" in bad.stderr
+
+
+def test_label_names_are_encoded_in_every_list_element():
+    # datasets' encode_example looks at a list's first element only; a first quote without a
+    # stance must not leave the next quote's stance as a string
+    from newsspan.dataset.features import features_for
+    from newsspan.dataset.hf_write import _encode
+
+    features = features_for("documents")
+    quotes = [{"id": "q1", "stance": None}, {"id": "q2", "stance": "FAVOR"}]
+    encoded = _encode(features["quotes"], quotes)
+    assert [q["stance"] for q in encoded] == [None, STANCE_VALUES.index("FAVOR")]
+    assert _encode(features["stance"], "AGAINST") == STANCE_VALUES.index("AGAINST")

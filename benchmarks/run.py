@@ -1,0 +1,178 @@
+"""Throughput and peak memory of every stage, against the tools a user would otherwise use.
+
+    python benchmarks/run.py                       # 1k, 10k and 50k tasks
+    python benchmarks/run.py --sizes 1000          # the smoke run CI does
+
+For each size a deterministic export (benchmarks/generate.py) and the same articles as JSON
+Lines are generated; every stage then runs in its own process (so ``ru_maxrss`` is that stage's
+peak): ingest, convert, agreement, gold, the validation gate, the dataset write and
+``load_dataset``. The conversion is compared in the same run with the Label Studio SDK's own
+converter (JSON_MIN and CONLL2003), a plain ``json.load`` + loops + ``pa.Table.from_pylist``
+converter, and a floor (orjson parse + pyarrow Parquet write of the same rows). Prints a table
+and writes JSON beside the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+PRELUDE = """
+import json, resource, sys, time
+from pathlib import Path
+data, work = Path(sys.argv[1]), Path(sys.argv[2])
+start = time.perf_counter()
+"""
+REPORT = """
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "items": items}))
+"""
+STAGES = {
+    "ingest": """
+from newsspan.dataset.build import ingest_to_folder
+from newsspan.dataset.config import IngestOptions
+items = ingest_to_folder([data / "articles.jsonl"], work, options=IngestOptions()).documents
+""",
+    "convert": """
+from newsspan.labeling.tables import convert_export
+# the documents come from the tasks (the export-only path): ingest's ids and normalized text
+# (CRLF -> LF) differ from the generated tasks', which carry their own ids
+items = convert_export(data / "export.json", work).rows["spans"]
+""",
+    "agreement": """
+from newsspan.labeling.workflow import agreement_report
+items = agreement_report(work, work / "reports")["documents"]
+""",
+    "gold": """
+from newsspan.dataset.config import GoldOptions
+from newsspan.labeling.workflow import gold_layer
+items = gold_layer(work, options=GoldOptions())["gold_spans"]
+""",
+    "validation gate": """
+from newsspan.validation.gate import validate_tables
+items = len(validate_tables(work).rules)
+""",
+    "dataset write": """
+from newsspan.dataset.build import _hf_dataset
+from newsspan.dataset.config import BuildOptions
+from newsspan.dataset.hf_write import dataset_yaml
+counts = _hf_dataset(work, BuildOptions())["rows"]
+(work / "README.md").write_text("---\\n" + dataset_yaml(list(counts["documents"])) + "---\\n")
+items = sum(sum(v.values()) for v in counts.values())
+""",
+    "load_dataset": """
+import os
+os.environ["HF_DATASETS_CACHE"] = str(work / "hf-cache")
+from datasets import load_dataset
+items = sum(load_dataset(str(work), name=c, split="train").num_rows for c in ("documents", "ner", "quotes"))
+""",
+}
+BASELINES = {
+    "SDK converter, JSON_MIN": """
+from label_studio_sdk.converter import Converter
+from newsspan.labeling.config import label_config_xml
+converter = Converter(config=label_config_xml(), project_dir=None)
+converter.convert_to_json_min(str(data / "export.json"), str(work / "sdk"), is_dir=False)
+items = 0
+""",
+    "SDK converter, CONLL2003": """
+from label_studio_sdk.converter import Converter
+from newsspan.labeling.config import label_config_xml
+converter = Converter(config=label_config_xml(), project_dir=None)
+converter.convert_to_conll2003(str(data / "export.json"), str(work / "sdk"), is_dir=False)
+items = 0
+""",
+    "json.load + loops + from_pylist": """
+import pyarrow as pa, pyarrow.parquet as pq
+tasks = json.load(open(data / "export.json", encoding="utf-8"))
+rows = [{"doc_id": t["data"]["doc_id"], "annotation": a["id"], "region": r["id"], "label": r["value"]["labels"][0],
+         "start": r["value"]["start"], "end": r["value"]["end"],
+         "text": t["data"]["text"][r["value"]["start"]:r["value"]["end"]]}
+        for t in tasks for a in t["annotations"] for r in a["result"] if "labels" in r.get("value", {})]
+pq.write_table(pa.Table.from_pylist(rows), work / "baseline.parquet")
+items = len(rows)
+""",
+    "floor: orjson + pyarrow write": """
+import orjson, pyarrow as pa, pyarrow.parquet as pq
+tasks = orjson.loads((data / "export.json").read_bytes())
+columns = {k: [] for k in ("doc_id", "annotation", "region", "label", "start", "end", "text")}
+for t in tasks:
+    text, doc = t["data"]["text"], t["data"]["doc_id"]
+    for a in t["annotations"]:
+        for r in a["result"]:
+            v = r.get("value")
+            if v and "labels" in v:
+                row = (doc, a["id"], r["id"], v["labels"][0], v["start"], v["end"], text[v["start"] : v["end"]])
+                for k, x in zip(columns, row):
+                    columns[k].append(x)
+pq.write_table(pa.table(columns), work / "floor.parquet")
+items = len(columns["doc_id"])
+""",
+}
+
+
+def _run(name: str, code: str, data: Path, work: Path) -> dict[str, float]:
+    script = PRELUDE + code + REPORT
+    command = [sys.executable, "-c", script, str(data), str(work)]
+    result = subprocess.run(command, check=False, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{result.stderr[-2000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def _prepare(size: int, root: Path) -> tuple[Path, float]:
+    sys.path.insert(0, str(HERE))
+    from generate import write_export
+
+    data = root / f"data-{size}"
+    data.mkdir(parents=True, exist_ok=True)
+    export = data / "export.json"
+    if not export.exists():
+        write_export(export, size)
+        with export.open(encoding="utf-8") as handle, (data / "articles.jsonl").open("w", encoding="utf-8") as out:
+            for task in json.load(handle):
+                out.write(json.dumps({"text": task["data"]["text"]}, ensure_ascii=False) + "\n")
+    return data, export.stat().st_size / 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 50_000])
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--no-baselines", action="store_true")
+    args = parser.parse_args()
+    root = args.work or Path(tempfile.mkdtemp(prefix="newsspan-run-"))
+    results = []
+    print(f"{'tasks':>7} {'stage':<34} {'seconds':>8} {'items/s':>10} {'MB/s':>7} {'peak MB':>8}")
+    for size in args.sizes:
+        data, megabytes = _prepare(size, root)
+        work = root / f"work-{size}"
+        work.mkdir(exist_ok=True)
+        stages = list(STAGES.items()) + ([] if args.no_baselines else list(BASELINES.items()))
+        for name, code in stages:
+            figures = _run(name, code, data, work)
+            rate = figures["items"] / figures["seconds"] if figures["items"] else 0.0
+            mbps = megabytes / figures["seconds"] if name in ("convert", *BASELINES) else 0.0
+            results.append({"tasks": size, "stage": name, "export_mb": round(megabytes, 1), **figures})
+            line = f"{size:>7} {name:<34} {figures['seconds']:>8.2f} {rate:>10.0f} {mbps:>7.1f}"
+            print(f"{line} {figures['peak_mb']:>8.0f}", flush=True)
+        convert = next(r for r in results if r["tasks"] == size and r["stage"] == "convert")["seconds"]
+        for name in BASELINES if not args.no_baselines else ():
+            other = next(r for r in results if r["tasks"] == size and r["stage"] == name)["seconds"]
+            print(
+                f"{'':>7} convert vs {name:<33} {other / convert:>6.2f}x faster"
+                if other >= convert
+                else f"{'':>7} convert vs {name:<33} {convert / other:>6.2f}x slower"
+            )
+    (root / "run.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"figures: {root / 'run.json'}")
+
+
+if __name__ == "__main__":
+    main()
