@@ -15,6 +15,7 @@ the tokens it touches.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -54,7 +55,12 @@ def config_rows(
     gold = _by_doc([s for s in spans if s["origin"] == "gold"])
     links = {(r["annotation_id"], r["from_region_id"], r["relation"]): r["to_region_id"] for r in relations}
     stances = {(s["annotation_id"], s["scope"], s["region_id"]): s["value"] for s in stance if s["origin"] == "gold"}
-    human = _by_doc([s for s in spans if s["origin"] == "human"])
+    annotations_of = _by_doc([a for a in annotations if a["origin"] == "human"])
+    spans_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in spans:
+        if row["origin"] == "human":
+            spans_of[row["annotation_id"]].append(row)
+    document_stance = {s["doc_id"]: s["value"] for s in stance if s["origin"] == "gold" and s["scope"] == "document"}
     out = ConfigRows()
     for document in documents:
         doc_id, text = document["doc_id"], document["text"]
@@ -84,9 +90,7 @@ def config_rows(
                 "entities": [_span(r) for r in regions if r["layer"] == "entity"],
                 "quotes": quotes,
                 "boilerplate": [_span(r) for r in boiler],
-                "stance": next(
-                    (v for (a, scope, _), v in stances.items() if scope == "document" and a.endswith(doc_id)), None
-                ),
+                "stance": document_stance.get(doc_id),
             }
         )
         for quote in quotes:
@@ -105,8 +109,8 @@ def config_rows(
             )
         out.rows["boilerplate"].extend(_lines(document, boiler))
         out.misaligned += _ner(out.rows["ner"], document, regions, boiler)
-        for annotation in (a for a in annotations if a["doc_id"] == doc_id and a["origin"] == "human"):
-            mine = [s for s in human.get(doc_id, []) if s["annotation_id"] == annotation["annotation_id"]]
+        for annotation in annotations_of.get(doc_id, []):  # grouped once: linear in the corpus
+            mine = spans_of[annotation["annotation_id"]]
             out.rows["annotations"].append(
                 {
                     "doc_id": doc_id,
@@ -223,8 +227,14 @@ def _ner(
         if not tokens:
             continue
         tags = ["O"] * len(tokens)
+        ends = [e for _, e in tokens]
+        starts = [s for s, _ in tokens]
+        low, high = tokens[0][0], tokens[-1][1]
         for entity in entities:
-            inside = [i for i, (s, e) in enumerate(tokens) if s < entity["end"] and entity["start"] < e]
+            if entity["end"] <= low or entity["start"] >= high:
+                continue  # another sentence's entity
+            # tokens overlapping [start, end): from the first ending after start to the last starting before end
+            inside = list(range(bisect.bisect_right(ends, entity["start"]), bisect.bisect_left(starts, entity["end"])))
             if not inside or any(tags[i] != "O" for i in inside):
                 continue  # nested entities: the outer one was tagged first
             first, last = tokens[inside[0]], tokens[inside[-1]]

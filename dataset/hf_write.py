@@ -9,6 +9,7 @@ it would from the Hub.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +41,41 @@ def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dic
     return counts
 
 
+@functools.cache
+def _classes() -> tuple[Any, Any]:
+    from datasets import ClassLabel, List
+
+    return ClassLabel, List
+
+
+_LABELLED: dict[int, bool] = {}
+
+
+def _has_labels(feature: Any) -> bool:
+    """Whether ``feature`` holds a ClassLabel anywhere (cached: features live as long as the run)."""
+    key = id(feature)
+    if key not in _LABELLED:
+        ClassLabel, List = _classes()  # noqa: N806
+        if isinstance(feature, ClassLabel):
+            _LABELLED[key] = True
+        elif isinstance(feature, List):
+            _LABELLED[key] = _has_labels(feature.feature)
+        elif isinstance(feature, dict):
+            _LABELLED[key] = any(_has_labels(inner) for inner in feature.values())
+        else:
+            _LABELLED[key] = False
+    return _LABELLED[key]
+
+
 def _encode(feature: Any, value: Any) -> Any:
     """Label names to ``ClassLabel`` ids, through lists and structs.
 
     ``Features.encode_example`` decides from the first element of a list whether the list needs
     encoding, so a list whose first quote has no stance kept its label names; this walks every
     element."""
-    from datasets import ClassLabel, List
-
-    if value is None:
-        return None
+    if value is None or not _has_labels(feature):
+        return value
+    ClassLabel, List = _classes()  # noqa: N806 (the datasets classes)
     if isinstance(feature, ClassLabel):
         return feature.str2int(value) if isinstance(value, str) else value
     if isinstance(feature, List):

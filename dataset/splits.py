@@ -21,6 +21,7 @@ __all__ = ["SplitPlan", "assign_splits", "group_stories"]
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_PARAGRAPH_WORDS = 12  # shorter lines (headings, credits) are not evidence of shared copy
+COMMON = 50  # a 5-gram in more paragraphs than this is a stock phrase
 
 
 def _shingles(paragraph: str) -> frozenset[int]:
@@ -51,6 +52,8 @@ def group_stories(texts: dict[str, str], *, threshold: float = 0.5) -> dict[str,
     for number, (doc, shingles) in enumerate(paragraphs):
         overlaps: dict[int, int] = defaultdict(int)
         for shingle in shingles:
+            if len(index[shingle]) > COMMON:
+                continue  # a stock phrase, not evidence of shared copy (and it would make this quadratic)
             for other in index[shingle]:
                 if other > number and paragraphs[other][0] != doc:
                     overlaps[other] += 1
