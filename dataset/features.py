@@ -9,6 +9,7 @@ so ``load_dataset`` returns the label names (see shared notes on datasets 5.x).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
@@ -32,6 +33,7 @@ def ner_tags() -> list[str]:
 BOILERPLATE_LINE_LABELS = [CONTENT, *_labels("boilerplate")]
 
 
+@functools.cache  # one object per config for the process: callers must not mutate it
 def features_for(config: str) -> Any:
     """The ``datasets.Features`` of ``config`` (datasets imported here)."""
     from datasets import ClassLabel, Features, List, Value

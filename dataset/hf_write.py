@@ -52,7 +52,8 @@ _LABELLED: dict[int, bool] = {}
 
 
 def _has_labels(feature: Any) -> bool:
-    """Whether ``feature`` holds a ClassLabel anywhere (cached: features live as long as the run)."""
+    """Whether ``feature`` holds a ClassLabel anywhere. Cached by ``id``: safe because
+    :func:`features_for` keeps its objects alive for the whole process, so no id is reused."""
     key = id(feature)
     if key not in _LABELLED:
         ClassLabel, List = _classes()  # noqa: N806
