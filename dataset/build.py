@@ -260,10 +260,9 @@ def _agreement_and_quality(stage: Path) -> None:
     gold, gold_relations = (t.filter(pc.equal(t["origin"], "gold")) for t in (spans, relations))
     predicted = preannotate_documents(documents)
     texts = {row["doc_id"]: row["text"] for row in documents.select(["doc_id", "text"]).to_pylist()}
-    figures = quality_figures(texts, predicted.spans, predicted.relations, gold, gold_relations)
-    layers = {
-        r["layer"]: r["overlap_f1"] for r in score_predictions(predicted.spans, gold).to_pylist() if r["label"] == "*"
-    }
+    scores = score_predictions(predicted.spans, gold)  # once, for the pinned figures and the per-layer F1
+    figures = quality_figures(texts, predicted.spans, predicted.relations, gold, gold_relations, scores=scores)
+    layers = {r["layer"]: r["overlap_f1"] for r in scores.to_pylist() if r["label"] == "*"}
     write_json(
         {
             "model_version": predicted.spans.column("annotator")[0].as_py() if predicted.spans.num_rows else None,

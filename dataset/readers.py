@@ -200,8 +200,3 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
             "the producer escaped a non-BMP character wrongly: re-export it as UTF-8",
         )
     return RawArticle(source, "jsonl", text.encode("utf-8"), obj)
-
-
-def jsonl_fields_text(fields: dict[str, Any]) -> str | None:
-    """The JSONL fields that are not metadata columns, as a stable JSON object (or None)."""
-    return json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None

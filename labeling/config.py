@@ -12,7 +12,6 @@ one of them (an empty string when the document has no value) so Label Studio nev
 
 from __future__ import annotations
 
-import hashlib
 from typing import Final
 from xml.etree import ElementTree as ET
 
@@ -99,8 +98,3 @@ def _stance(view: ET.Element, name: str, *, per_region: bool) -> None:
 
 def _layer_of_quote_label() -> str:
     return next(layer.name for layer in LAYERS if STANCE_QUOTE_LABEL in layer.label_names)
-
-
-def config_fingerprint(xml: str) -> str:
-    """A short hash of a config, to tell whether a project's config is current."""
-    return hashlib.sha256(xml.encode("utf-8")).hexdigest()[:12]

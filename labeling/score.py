@@ -187,10 +187,18 @@ def _speakers(spans: pa.Table, relations: pa.Table) -> dict[str, dict[Region, Re
 
 
 def quality_figures(
-    texts: dict[str, str], predicted: pa.Table, predicted_relations: pa.Table, gold: pa.Table, gold_relations: pa.Table
+    texts: dict[str, str],
+    predicted: pa.Table,
+    predicted_relations: pa.Table,
+    gold: pa.Table,
+    gold_relations: pa.Table,
+    *,
+    scores: pa.Table | None = None,
 ) -> dict[str, float | None]:
-    """The figures whose floors are pinned: boilerplate line F1, QUOTE overlap F1, speaker accuracy."""
-    table = score_predictions(predicted, gold).to_pylist()
+    """The figures whose floors are pinned: boilerplate line F1, QUOTE overlap F1, speaker accuracy.
+
+    ``scores`` is :func:`score_predictions`' table when the caller has computed it already."""
+    table = (scores if scores is not None else score_predictions(predicted, gold)).to_pylist()
     quote = next((r for r in table if (r["layer"], r["label"]) == ("quote", "QUOTE")), None)
     return {
         "boilerplate_line_f1": boilerplate_line_f1(texts, predicted, gold),

@@ -20,7 +20,6 @@ import urllib.error
 import urllib.request
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from newsspan.dataset.config import LabelStudioOptions
@@ -271,8 +270,3 @@ def _tail(path: Path, lines: int = 15) -> str:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
     except OSError:
         return "(no log)"
-
-
-def describe(info: ServerInfo) -> dict[str, Any]:
-    """The server info as printable data (no secrets)."""
-    return asdict(info)

@@ -10,7 +10,6 @@ is written last.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -20,15 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.errors import InputError
+from newsspan.dataset.ingest import METADATA_FIELDS
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
 from newsspan.dataset.records import Rejection, rejections_table, rows_table
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
 from newsspan.labeling.convert import STAGE, TaskRows, convert_task, task_doc_id
+from newsspan.labeling.tasks import text_sha256
 
 __all__ = ["ConvertSummary", "convert_export", "iter_tasks"]
 
 SUMMARY_FILE = "convert.json"
-_DOC_FIELDS = ("title", "dek", "outlet", "agency", "dateline", "published", "language", "stance_target")
 
 
 @dataclass
@@ -184,7 +184,7 @@ def _one_task(
     target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
     if known is None and doc_id not in derived:  # documents from the tasks' own data, once each
         # only a hash is kept, so memory does not grow with the texts of a large export
-        derived[doc_id] = (_digest(data["text"]), target or None)
+        derived[doc_id] = (text_sha256(data["text"]), target or None)
         batches.add("documents", [_document_row(task, data, doc_id)])
         summary.rows["documents"] += 1
     text, target = known[doc_id] if known is not None else (data["text"], derived[doc_id][1])
@@ -240,7 +240,7 @@ def _refuse_task(
             f"{source}: document {doc_id} is not in the documents table; pass the documents "
             "it was pushed from, or convert without --documents",
         )
-    if doc_id in known and known[doc_id][0] != (_digest(data["text"]) if derive else data["text"]):
+    if doc_id in known and known[doc_id][0] != (text_sha256(data["text"]) if derive else data["text"]):
         return Rejection(
             source,
             doc_id,
@@ -254,10 +254,6 @@ def _refuse_task(
     return None
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
     table = read_table(path, schema=DOCUMENTS).select(["doc_id", "text", "stance_target"])
     return {row["doc_id"]: (row["text"], row["stance_target"]) for row in table.to_pylist()}
@@ -265,13 +261,13 @@ def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
 
 def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> dict[str, Any]:
     text = data["text"]
-    extra = {k: v for k, v in data.items() if k not in ("text", "doc_id", "text_sha256", *_DOC_FIELDS)}
-    row = {field: (data.get(field) or None) if isinstance(data.get(field), str) else None for field in _DOC_FIELDS}
+    extra = {k: v for k, v in data.items() if k not in ("text", "doc_id", "text_sha256", *METADATA_FIELDS)}
+    row = {field: (data.get(field) or None) if isinstance(data.get(field), str) else None for field in METADATA_FIELDS}
     return row | {
         "doc_id": doc_id,
         "source": f"label-studio task {task.get('id')}",
         "source_format": "label-studio",
-        "raw_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "raw_sha256": text_sha256(text),
         "encoding": "utf-8",
         "text": text,
         "published_at": None,

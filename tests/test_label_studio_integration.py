@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -212,3 +214,34 @@ def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tm
     assert down.exit_code == 1
     assert "Label Studio at http://127.0.0.1:9 is not reachable" in down.stderr
     assert "newsspan label serve" in down.stderr
+
+
+def test_serve_and_stop_commands_run_a_loopback_server_by_pid(label_studio, tmp_path, runner, monkeypatch):
+    import socket
+
+    from newsspan.labeling.server import default_venv
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    venv = os.environ.get("NEWSSPAN_LS_VENV") or str(default_venv())  # installed by the label_studio fixture
+    config = tmp_path / "newsspan.toml"
+    config.write_text(
+        f'[label_studio]\nurl = "http://127.0.0.1:{port}"\ndata_dir = "{tmp_path / "ls"}"\nvenv = "{venv}"\n'
+    )
+    for key in ("LABEL_STUDIO_API_KEY", "LABEL_STUDIO_PASSWORD", "LABEL_STUDIO_URL"):
+        monkeypatch.delenv(key, raising=False)
+    base = ["--config", str(config), "label"]
+    started = runner.invoke(cli, [*base, "serve"])
+    try:
+        assert started.exit_code == 0, started.output
+        assert f"is running at http://127.0.0.1:{port}" in started.stdout
+        credentials = json.loads((tmp_path / "ls" / "credentials.json").read_text())
+        assert credentials["token"] not in started.output and credentials["password"] not in started.output
+        pid = json.loads((tmp_path / "ls" / "server.json").read_text())["pid"]
+        again = runner.invoke(cli, [*base, "serve"])
+        assert again.exit_code == 1 and f"already runs for {tmp_path / 'ls'}" in again.stderr
+    finally:
+        stopped = runner.invoke(cli, [*base, "stop"])
+    assert stopped.exit_code == 0 and f"(pid {pid})" in stopped.stdout
+    assert not Path(f"/proc/{pid}").exists() or b"label-studio" not in Path(f"/proc/{pid}/cmdline").read_bytes()
