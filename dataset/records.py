@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from newsspan.dataset.schema import QUARANTINE, Table
 
-__all__ = ["INGEST_REASONS", "IngestReason", "Rejection", "rejections_table", "rows_table"]
+__all__ = ["INGEST_REASONS", "IngestReason", "Rejection", "rejections_table", "rows_table", "tuples_table"]
 
 IngestReason = Literal[
     "empty",
@@ -46,6 +46,19 @@ class Rejection:
 def rows_table(rows: Sequence[Mapping[str, Any]], table: Table) -> pa.Table:
     """Build ``table``'s Arrow table from dict rows (extra keys ignored, missing keys null)."""
     return pa.Table.from_pylist(list(rows), schema=table.arrow_schema)  # missing keys become nulls
+
+
+def tuples_table(rows: Sequence[Sequence[Any]], table: Table) -> pa.Table:
+    """Build ``table``'s Arrow table from rows given as tuples in its column order.
+
+    Column by column (one ``pa.array`` per column), which is several times faster than
+    :func:`rows_table` for large batches of small rows.
+    """
+    schema = table.arrow_schema
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
+    if len(columns) != len(schema):
+        raise ValueError(f"{table.name}: rows have {len(columns)} values, the table has {len(schema)} columns")
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 
 def rejections_table(rejections: Iterable[Rejection]) -> pa.Table:

@@ -35,12 +35,12 @@ def task_doc_id(data: dict[str, Any]) -> str:
 
 @dataclass
 class TaskRows:
-    """What one task became."""
+    """What one task became: rows as tuples in the column order of their schema table."""
 
-    annotations: list[dict[str, Any]] = field(default_factory=list)
-    spans: list[dict[str, Any]] = field(default_factory=list)
-    relations: list[dict[str, Any]] = field(default_factory=list)
-    stance: list[dict[str, Any]] = field(default_factory=list)
+    annotations: list[tuple[Any, ...]] = field(default_factory=list)  # ANNOTATIONS
+    spans: list[tuple[Any, ...]] = field(default_factory=list)  # SPANS
+    relations: list[tuple[Any, ...]] = field(default_factory=list)  # RELATIONS
+    stance: list[tuple[Any, ...]] = field(default_factory=list)  # STANCE
     rejections: list[Rejection] = field(default_factory=list)
     items: int = 0  # result items seen
     items_rejected: int = 0
@@ -58,10 +58,8 @@ class _Context:
     annotation_id: str = ""
     annotator: str | None = None
     origin: str = "human"
+    head: tuple[str, str, str | None, str] = ("", "", None, "human")  # the columns every row starts with
     utf16: Utf16Index | None = None
-
-    def __post_init__(self) -> None:
-        self.utf16 = Utf16Index(self.text)  # once per task, for every span of it
 
     def where(self, region: Any = None) -> str:
         place = f"task {self.task_id} (document {self.doc_id}), {self.annotation_id} by {self.annotator}"
@@ -72,13 +70,11 @@ class _Context:
         source = f"task {self.task_id}"
         self.rows.rejections.append(Rejection(source, self.doc_id, STAGE, reason, f"{self.where(region)}: {detail}"))
 
-    def base(self) -> dict[str, Any]:
-        return {
-            "doc_id": self.doc_id,
-            "annotation_id": self.annotation_id,
-            "annotator": self.annotator,
-            "origin": self.origin,
-        }
+    def index(self) -> Utf16Index:
+        """The text's UTF-16 index, built on first need (most spans match without it)."""
+        if self.utf16 is None:
+            self.utf16 = Utf16Index(self.text)
+        return self.utf16
 
 
 def convert_task(task: dict[str, Any], text: str, *, target: str | None, max_shift: int = 16) -> TaskRows:
@@ -98,6 +94,7 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
     context.annotation_id = f"{prefix}{annotation.get('id')}"
     context.origin = origin
     context.annotator = _annotator(annotation) if origin == "human" else str(annotation.get("model_version") or "")
+    context.head = (context.doc_id, context.annotation_id, context.annotator, origin)
     result = annotation.get("result") or []
     cancelled = bool(annotation.get("was_cancelled"))
     if not result and not cancelled:
@@ -113,15 +110,15 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
         )
         return
     context.rows.annotations.append(
-        context.base()
-        | {
-            "task_id": context.task_id if isinstance(context.task_id, int) else None,
-            "created_at": _time(annotation.get("created_at")),
-            "updated_at": _time(annotation.get("updated_at")),
-            "lead_time": _float(annotation.get("lead_time")),
-            "cancelled": cancelled,
-            "ground_truth": bool(annotation.get("ground_truth")),
-        }
+        (
+            *context.head,
+            context.task_id if isinstance(context.task_id, int) else None,
+            _time(annotation.get("created_at")),
+            _time(annotation.get("updated_at")),
+            _float(annotation.get("lead_time")),
+            cancelled,
+            bool(annotation.get("ground_truth")),
+        )
     )
     _result(context, result)
 
@@ -134,21 +131,17 @@ def _annotator(annotation: dict[str, Any]) -> str:
 
 
 def _result(context: _Context, result: list[Any]) -> None:
-    regions: dict[str, str] = {}  # region id -> label
-    spans: dict[str, dict[str, Any]] = {}
+    regions: dict[str, str] = {}  # region id -> label, of this annotation's converted spans
     later: list[dict[str, Any]] = []
+    context.rows.items += len(result)
     for item in result:
-        context.rows.items += 1
         value = item.get("value") if isinstance(item, dict) else None
         if not isinstance(item, dict):
             context.reject("invalid_item", f"result item is a JSON {type(item).__name__}, not an object")
         elif item.get("type") == "relation" or (isinstance(value, dict) and "choices" in value):
             later.append(item)
         elif isinstance(value, dict) and isinstance(value.get("labels"), list):
-            span = _span(context, item, value)
-            if span is not None:
-                regions[span["region_id"]] = span["label"]
-                spans[span["region_id"]] = span
+            _span(context, item, value, regions)
         else:
             context.reject(
                 "unsupported_item",
@@ -159,17 +152,17 @@ def _result(context: _Context, result: list[Any]) -> None:
         if item.get("type") == "relation":
             _relation(context, item, regions)
         else:
-            _choice(context, item, spans)
+            _choice(context, item, regions)
 
 
-def _span(context: _Context, item: dict[str, Any], value: dict[str, Any]) -> dict[str, Any] | None:
+def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], regions: dict[str, str]) -> None:
     region = item.get("id")
     labels = value["labels"]
     if len(labels) != 1:
         context.reject(
             "label_count", f"{len(labels)} labels {labels} on one region; give each region one label", region=region
         )
-        return None
+        return
     label = str(labels[0])
     try:
         layer = layer_of(label)
@@ -177,7 +170,7 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any]) -> dic
         context.reject(
             "unknown_label", f"label {label!r} is not in the schema; allowed: {', '.join(all_labels())}", region=region
         )
-        return None
+        return
     start, end, exported = value.get("start"), value.get("end"), value.get("text")
     if not isinstance(start, int) or not isinstance(end, int) or not isinstance(region, str) or not region:
         context.reject(
@@ -185,31 +178,27 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any]) -> dic
             f"start {start!r}, end {end!r}, id {region!r}: integers and an id are required",
             region=region,
         )
-        return None
-    aligned = align_span(
-        context.text,
-        start,
-        end,
-        exported if isinstance(exported, str) else None,
-        max_shift=context.max_shift,
-        index=context.utf16,
-    )
-    if not isinstance(aligned, Aligned):
-        context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
-        return None
-    if aligned.repair:
-        context.rows.repairs["shift" if aligned.repair.startswith("shift") else aligned.repair] += 1
-    row = context.base() | {
-        "region_id": region,
-        "layer": layer,
-        "label": label,
-        "start": aligned.start,
-        "end": aligned.end,
-        "text": context.text[aligned.start : aligned.end],
-        "repair": aligned.repair,
-    }
-    context.rows.spans.append(row)
-    return row
+        return
+    text = context.text
+    repair = None
+    # the common case first: offsets in range and the exported text is exactly the document's
+    if not (0 <= start < end <= len(text) and exported and text[start:end] == exported):
+        aligned = align_span(
+            text,
+            start,
+            end,
+            exported if isinstance(exported, str) else None,
+            max_shift=context.max_shift,
+            index=context.index(),
+        )
+        if not isinstance(aligned, Aligned):
+            context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
+            return
+        start, end, repair = aligned.start, aligned.end, aligned.repair
+        if repair:
+            context.rows.repairs["shift" if repair.startswith("shift") else repair] += 1
+    context.rows.spans.append((*context.head, region, layer, label, start, end, text[start:end], repair, None, None))
+    regions[region] = label
 
 
 def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) -> None:
@@ -235,12 +224,10 @@ def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) 
             f"{kind} must go {spec.from_label} -> {spec.to_label}, but links {regions[ends[0]]} -> {regions[ends[1]]}",
         )
         return
-    context.rows.relations.append(
-        context.base() | {"relation": kind, "from_region_id": ends[0], "to_region_id": ends[1]}
-    )
+    context.rows.relations.append((*context.head, kind, ends[0], ends[1]))
 
 
-def _choice(context: _Context, item: dict[str, Any], spans: dict[str, dict[str, Any]]) -> None:
+def _choice(context: _Context, item: dict[str, Any], regions: dict[str, str]) -> None:
     value = item["value"]
     region = str(item.get("id"))
     choices = value.get("choices") or []
@@ -252,31 +239,23 @@ def _choice(context: _Context, item: dict[str, Any], spans: dict[str, dict[str, 
         )
         return
     stance = str(choices[0]).upper()  # hand-written configs often use lower case
-    per_region = "start" in value or region in spans
-    if per_region and region not in spans:
+    per_region = "start" in value or region in regions
+    if per_region and region not in regions:
         context.reject(
             "stance_without_region",
             f"{stance} is attached to region {region!r}, which is not a converted span of this annotation",
             region=region,
         )
         return
-    if per_region and spans[region]["label"] != STANCE_QUOTE_LABEL:
+    if per_region and regions[region] != STANCE_QUOTE_LABEL:
         context.reject(
             "stance_on_non_quote",
-            f"{stance} is attached to a {spans[region]['label']} region; "
-            f"quote stance belongs on {STANCE_QUOTE_LABEL} regions",
+            f"{stance} is attached to a {regions[region]} region; quote stance belongs on {STANCE_QUOTE_LABEL} regions",
             region=region,
         )
         return
-    context.rows.stance.append(
-        context.base()
-        | {
-            "scope": "quote" if per_region else "document",
-            "region_id": region if per_region else None,
-            "target": context.target,
-            "value": stance,
-        }
-    )
+    scope, region_id = ("quote", region) if per_region else ("document", None)
+    context.rows.stance.append((*context.head, scope, region_id, context.target, stance))
 
 
 def _time(value: Any) -> datetime | None:

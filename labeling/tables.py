@@ -21,7 +21,8 @@ from typing import Any
 from newsspan.dataset.errors import InputError
 from newsspan.dataset.ingest import METADATA_FIELDS
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
-from newsspan.dataset.records import Rejection, rejections_table, rows_table
+from newsspan.dataset.records import Rejection, rejections_table, rows_table, tuples_table
+from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
 from newsspan.labeling.convert import STAGE, TaskRows, convert_task, task_doc_id
 from newsspan.labeling.tasks import text_sha256
@@ -118,7 +119,12 @@ class _Batches:
             rows = self.pending.pop(key, [])
             if rows:
                 writer = self.writers[key]
-                table = rejections_table(rows) if key == "quarantine" else rows_table(rows, writer.schema)
+                if key == "quarantine":
+                    table = rejections_table(rows)
+                elif key == "documents":
+                    table = rows_table(rows, writer.schema)
+                else:
+                    table = tuples_table(rows, writer.schema)
                 writer.write(table)
 
 
@@ -148,6 +154,7 @@ def convert_export(
             progress(min(done, size), size)
 
     with ExitStack() as stack:
+        stack.enter_context(gc_paused())  # millions of short-lived objects, no cycles
         writers = {t.name: stack.enter_context(TableWriter(out / t.file_name, schema=t)) for t in tables}
         batches = _Batches(writers, batch_size)
         for task in iter_tasks(export, on_bytes=read):

@@ -1,0 +1,27 @@
+"""Process-level settings for the hot loops of a stage."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["gc_paused"]
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector inside the block, and restore it after.
+
+    A stage that builds millions of short-lived dicts and tuples (a parsed export) triggers
+    thousands of collections that find nothing to free: reference counting frees its objects,
+    which form no cycles. Pausing it makes conversion about a third faster (see the README's
+    benchmark figures); memory stays flat because nothing in the block relies on the collector.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
