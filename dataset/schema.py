@@ -27,7 +27,9 @@ Design choices, each deliberate:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final, Literal
 
 import pyarrow as pa
@@ -35,6 +37,7 @@ import pyarrow as pa
 __all__ = [
     "ANNOTATIONS",
     "DOCUMENTS",
+    "LABEL_LAYERS",
     "LAYERS",
     "ORIGINS",
     "QUARANTINE",
@@ -175,6 +178,7 @@ def _check_unique_labels() -> None:
 
 _check_unique_labels()
 _LAYER_OF: Final[dict[str, LayerName]] = {label.name: layer.name for layer in LAYERS for label in layer.labels}
+LABEL_LAYERS: Final[Mapping[str, LayerName]] = MappingProxyType(_LAYER_OF)  # label -> its layer
 
 
 # --------------------------------------------------------------------------------------------

@@ -16,7 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from newsspan.dataset.records import Rejection
-from newsspan.dataset.schema import RELATION_TYPES, STANCE_QUOTE_LABEL, STANCE_VALUES, all_labels, layer_of
+from newsspan.dataset.schema import (
+    LABEL_LAYERS,
+    RELATION_TYPES,
+    STANCE_QUOTE_LABEL,
+    STANCE_VALUES,
+    all_labels,
+    layer_of,
+)
 from newsspan.labeling.align import Aligned, Utf16Index, align_span
 
 __all__ = ["TaskRows", "convert_task", "task_doc_id"]
@@ -133,6 +140,8 @@ def _annotator(annotation: dict[str, Any]) -> str:
 def _result(context: _Context, result: list[Any]) -> None:
     regions: dict[str, str] = {}  # region id -> label, of this annotation's converted spans
     later: list[dict[str, Any]] = []
+    spans, head, text = context.rows.spans, context.head, context.text
+    length = len(text)
     context.rows.items += len(result)
     for item in result:
         value = item.get("value") if isinstance(item, dict) else None
@@ -140,8 +149,32 @@ def _result(context: _Context, result: list[Any]) -> None:
             context.reject("invalid_item", f"result item is a JSON {type(item).__name__}, not an object")
         elif item.get("type") == "relation" or (isinstance(value, dict) and "choices" in value):
             later.append(item)
-        elif isinstance(value, dict) and isinstance(value.get("labels"), list):
-            _span(context, item, value, regions)
+        elif isinstance(value, dict) and isinstance(labels := value.get("labels"), list):
+            # the common case inline (most of an export): one known label, integer offsets in range,
+            # and the exported text exactly the document's; anything else takes _span's checks
+            label, region, start, end = (
+                labels[0] if labels else None,
+                item.get("id"),
+                value.get("start"),
+                value.get("end"),
+            )
+            exported = value.get("text")
+            if (
+                len(labels) == 1
+                and type(label) is str
+                and (layer := LABEL_LAYERS.get(label)) is not None
+                and type(region) is str
+                and region
+                and type(start) is int
+                and type(end) is int
+                and 0 <= start < end <= length
+                and exported
+                and text[start:end] == exported
+            ):
+                spans.append((*head, region, layer, label, start, end, exported, None, None, None))
+                regions[region] = label
+            else:
+                _span(context, item, value, regions)
         else:
             context.reject(
                 "unsupported_item",
