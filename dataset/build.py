@@ -37,6 +37,7 @@ from newsspan.dataset.io import (
     write_table,
 )
 from newsspan.dataset.readers import discover_inputs
+from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 
 __all__ = [
@@ -301,6 +302,7 @@ def _gate(stage: Path, out: Path) -> dict[str, Any]:
     return summary
 
 
+@gc_paused()  # rows of every config in memory, no cycles (see dataset.runtime)
 def _hf_dataset(stage: Path, options: BuildOptions) -> dict[str, Any]:
     """The Hugging Face dataset in the build folder: story grouping, splits, configs, README."""
     from newsspan.dataset.hf_configs import config_rows

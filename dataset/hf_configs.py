@@ -185,6 +185,11 @@ def _sentence_around(text: str, position: int) -> str:
     return text[start : (min(ends) + 1 if ends else len(text))].strip()
 
 
+def _visible(text: str) -> int:
+    """Characters that are not whitespace (``str.split`` splits on exactly ``str.isspace``)."""
+    return sum(map(len, text.split()))
+
+
 def _lines(document: dict[str, Any], boiler: list[dict[str, Any]]) -> list[dict[str, Any]]:
     rows, start = [], 0
     text = document["text"]
@@ -192,10 +197,10 @@ def _lines(document: dict[str, Any], boiler: list[dict[str, Any]]) -> list[dict[
         end = start + len(line)
         if line.strip():
             covering = [b for b in boiler if b["start"] < end and start < b["end"]]
-            visible = sum(1 for c in line if not c.isspace())
+            visible = _visible(line)
             label = CONTENT
             for b in covering:
-                inside = sum(1 for i in range(max(start, b["start"]), min(end, b["end"])) if not text[i].isspace())
+                inside = _visible(text[max(start, b["start"]) : min(end, b["end"])])
                 if inside * 2 >= visible:
                     label = b["label"]
             rows.append(

@@ -10,6 +10,7 @@ it would from the Hub.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,19 @@ def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dic
     used = [s for s in SPLITS if s in set(splits.values())]
     for config in CONFIGS:
         features = features_for(config)
+        encode = _row_encoder(features)
         by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in used}
         for row in rows.rows.get(config, []):
-            by_split[splits[row["doc_id"]]].append({key: _encode(features[key], value) for key, value in row.items()})
+            by_split[splits[row["doc_id"]]].append(encode(row))
         (folder / config).mkdir(parents=True, exist_ok=True)
         for split, encoded in by_split.items():
             table = pa.Table.from_pylist(encoded, schema=features.arrow_schema)
             pq.write_table(table, folder / config / f"{split}-00000-of-00001.parquet", compression="zstd")
         counts[config] = {split: len(encoded) for split, encoded in by_split.items()}
     return counts
+
+
+Encoder = Callable[[Any], Any]
 
 
 @functools.cache
@@ -48,42 +53,50 @@ def _classes() -> tuple[Any, Any]:
     return ClassLabel, List
 
 
-_LABELLED: dict[int, bool] = {}
+def _row_encoder(features: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """A function that turns one row's label names into ``ClassLabel`` ids, compiled once per config."""
+    encoders = {key: enc for key, feature in features.items() if (enc := _encoder(feature)) is not None}
+
+    def encode(row: dict[str, Any]) -> dict[str, Any]:
+        return row | {key: enc(row[key]) for key, enc in encoders.items() if key in row}
+
+    return encode
 
 
-def _has_labels(feature: Any) -> bool:
-    """Whether ``feature`` holds a ClassLabel anywhere. Cached by ``id``: safe because
-    :func:`features_for` keeps its objects alive for the whole process, so no id is reused."""
-    key = id(feature)
-    if key not in _LABELLED:
-        ClassLabel, List = _classes()  # noqa: N806
-        if isinstance(feature, ClassLabel):
-            _LABELLED[key] = True
-        elif isinstance(feature, List):
-            _LABELLED[key] = _has_labels(feature.feature)
-        elif isinstance(feature, dict):
-            _LABELLED[key] = any(_has_labels(inner) for inner in feature.values())
-        else:
-            _LABELLED[key] = False
-    return _LABELLED[key]
-
-
-def _encode(feature: Any, value: Any) -> Any:
-    """Label names to ``ClassLabel`` ids, through lists and structs.
+def _encoder(feature: Any) -> Encoder | None:
+    """Label names to ``ClassLabel`` ids, through lists and structs; None when ``feature`` holds no label.
 
     ``Features.encode_example`` decides from the first element of a list whether the list needs
     encoding, so a list whose first quote has no stance kept its label names; this walks every
     element."""
-    if value is None or not _has_labels(feature):
-        return value
     ClassLabel, List = _classes()  # noqa: N806 (the datasets classes)
     if isinstance(feature, ClassLabel):
-        return feature.str2int(value) if isinstance(value, str) else value
+        ids = {name: i for i, name in enumerate(feature.names)}
+
+        def label(value: Any) -> Any:
+            if isinstance(value, str):
+                found = ids.get(value)
+                return found if found is not None else feature.str2int(value)  # its error names the labels
+            return value
+
+        return label
     if isinstance(feature, List):
-        return [_encode(feature.feature, item) for item in value]
+        inner = _encoder(feature.feature)
+        if inner is None:
+            return None
+        return lambda value: None if value is None else [inner(item) for item in value]
     if isinstance(feature, dict):
-        return {key: _encode(feature[key], item) for key, item in value.items()}
-    return value
+        fields = {key: enc for key, sub in feature.items() if (enc := _encoder(sub)) is not None}
+        if not fields:
+            return None
+
+        def struct(value: Any) -> Any:
+            if value is None:
+                return None
+            return value | {key: enc(value[key]) for key, enc in fields.items() if key in value}
+
+        return struct
+    return None
 
 
 def dataset_yaml(splits: list[str]) -> str:

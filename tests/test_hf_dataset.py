@@ -135,10 +135,13 @@ def test_label_names_are_encoded_in_every_list_element():
     # datasets' encode_example looks at a list's first element only; a first quote without a
     # stance must not leave the next quote's stance as a string
     from newsspan.dataset.features import features_for
-    from newsspan.dataset.hf_write import _encode
+    from newsspan.dataset.hf_write import _encoder
 
     features = features_for("documents")
     quotes = [{"id": "q1", "stance": None}, {"id": "q2", "stance": "FAVOR"}]
-    encoded = _encode(features["quotes"], quotes)
+    encoded = _encoder(features["quotes"])(quotes)
     assert [q["stance"] for q in encoded] == [None, STANCE_VALUES.index("FAVOR")]
-    assert _encode(features["stance"], "AGAINST") == STANCE_VALUES.index("AGAINST")
+    assert _encoder(features["doc_id"]) is None  # no label inside: values pass through untouched
+    with pytest.raises(ValueError, match="FOR"):  # an unknown name is refused, not written as a string
+        _encoder(features["stance"])("FOR")
+    assert _encoder(features["stance"])("AGAINST") == STANCE_VALUES.index("AGAINST")
