@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -49,19 +49,20 @@ def group_stories(texts: dict[str, str], *, threshold: float = 0.5) -> dict[str,
                 paragraphs.append((doc, shingles))
                 for shingle in shingles:
                     index[shingle].append(number)
-    for number, (doc, shingles) in enumerate(paragraphs):
-        overlaps: dict[int, int] = defaultdict(int)
-        for shingle in shingles:
-            if len(index[shingle]) > COMMON:
-                continue  # a stock phrase, not evidence of shared copy (and it would make this quadratic)
-            for other in index[shingle]:
-                if other > number and paragraphs[other][0] != doc:
-                    overlaps[other] += 1
-        for other, shared in overlaps.items():
-            union = len(shingles) + len(paragraphs[other][1]) - shared
-            if union and shared / union >= threshold:
-                a, b = find(doc), find(paragraphs[other][0])
-                parent[max(a, b)] = min(a, b)
+    # pairs of paragraphs (of different documents) by the 5-grams they share; a 5-gram found in
+    # one paragraph only (most of them) costs nothing, a stock phrase is not evidence of shared
+    # copy (and would make this quadratic)
+    overlaps: Counter[tuple[int, int]] = Counter()
+    for postings in index.values():
+        if 1 < len(postings) <= COMMON:
+            for i, first in enumerate(postings):
+                doc = paragraphs[first][0]
+                overlaps.update((first, other) for other in postings[i + 1 :] if paragraphs[other][0] != doc)
+    for (first, other), shared in overlaps.items():
+        union = len(paragraphs[first][1]) + len(paragraphs[other][1]) - shared
+        if union and shared / union >= threshold:
+            a, b = find(paragraphs[first][0]), find(paragraphs[other][0])
+            parent[max(a, b)] = min(a, b)  # the root is always the smallest doc_id: order does not matter
     return {doc: find(doc) for doc in texts}
 
 
