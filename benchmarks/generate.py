@@ -4,7 +4,8 @@
 
 Each task: an article of about 3,000 characters with a boilerplate tail, one or two human
 annotations with about 25 entities, 4 quotes with speaker and cue relations and a per-quote
-stance, boilerplate spans and a document stance. A share of tasks has characters outside the BMP
+stance, boilerplate spans and a document stance. Words follow Zipf's law over a 3,000-word vocabulary, and
+one article in five shares a wire paragraph with four others (a story). A share of tasks has characters outside the BMP
 (some of those with UTF-16 offsets, as older tools write them) and CRLF line breaks. The file is
 written task by task, so generating 200k tasks needs no more memory than generating 10.
 """
@@ -12,6 +13,7 @@ written task by task, so generating 200k tasks needs no more memory than generat
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 from pathlib import Path
@@ -27,9 +29,31 @@ ORGS = ["Ministry of Maritime Affairs", "Coastal Fisheries Monitoring Panel", "F
 STANCES = ["FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR"]
 
 
+def _vocabulary(size: int = 3000) -> list[str]:
+    """The news words plus invented ones, so 5-grams repeat across articles about as rarely as in news."""
+    rng = random.Random(0)
+    syllables = ["ka", "lo", "ver", "min", "dra", "tes", "por", "al", "un", "shi", "ren", "bo", "ost", "val"]
+    invented = {"".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(size * 2)}
+    return WORDS + sorted(invented - set(WORDS))[: size - len(WORDS)]
+
+
+VOCABULARY = _vocabulary()
+# Zipf's law: the word of rank r is used in proportion to 1/r (news words first)
+ZIPF = list(itertools.accumulate(1 / rank for rank in range(1, len(VOCABULARY) + 1)))
+SYNDICATED = 5  # every 5th article of each block of 25 carries the block's wire paragraph (one story)
+
+
+def _words(rng: random.Random, count: int) -> list[str]:
+    return rng.choices(VOCABULARY, cum_weights=ZIPF, k=count)
+
+
 def _sentence(rng: random.Random) -> str:
-    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
-    return " ".join(words).capitalize() + "."
+    return " ".join(_words(rng, rng.randint(8, 18))).capitalize() + "."
+
+
+def _wire_paragraph(block: int) -> str:
+    rng = random.Random(f"wire-{block}")
+    return " ".join(_sentence(rng) for _ in range(3))
 
 
 def article(
@@ -51,6 +75,8 @@ def article(
         return start
 
     add(f"Panel report row deepens {index}{newline}")
+    if index % SYNDICATED == 0:
+        add(_wire_paragraph(index // 25) + newline)
     while length < 2600:
         for _ in range(3):
             add(_sentence(rng) + " ")
@@ -58,12 +84,12 @@ def article(
                 name = rng.choice(pool)
                 start = add(name)
                 entities.append((label, start, start + len(name)))
-                add(" " + rng.choice(WORDS) + " ")
+                add(" " + _words(rng, 1)[0] + " ")
             if emoji and rng.random() < 0.3:
                 add("🐟 ")
         if len(quotes) < 4:
             add("“")
-            words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(5, 12)))
+            words = " ".join(_words(rng, rng.randint(5, 12)))
             q = add(words)
             add(",” ")
             speaker = rng.choice(NAMES)

@@ -302,23 +302,54 @@ def _gate(stage: Path, out: Path) -> dict[str, Any]:
     return summary
 
 
-@gc_paused()  # rows of every config in memory, no cycles (see dataset.runtime)
-def _hf_dataset(stage: Path, options: BuildOptions) -> dict[str, Any]:
-    """The Hugging Face dataset in the build folder: story grouping, splits, configs, README."""
+DATASET_BATCH = 1000  # documents whose config rows are in memory at once
+
+
+@gc_paused()  # many short-lived rows, no cycles (see dataset.runtime)
+def _hf_dataset(stage: Path, options: BuildOptions, *, batch: int = DATASET_BATCH) -> dict[str, Any]:
+    """The Hugging Face dataset in the build folder: story grouping, splits, configs, README.
+
+    Stories and splits need every text; the config rows are made and written ``batch`` documents
+    at a time, so memory does not grow with the corpus.
+    """
+    import pyarrow.compute as pc
+
     from newsspan.dataset.hf_configs import config_rows
-    from newsspan.dataset.hf_write import write_dataset
+    from newsspan.dataset.hf_write import DatasetWriter
     from newsspan.dataset.splits import assign_splits, group_stories
 
-    tables = {t.name: read_table(stage / t.file_name, schema=t).to_pylist() for t in (*ANNOTATION_TABLES, DOCUMENTS)}
-    documents = tables["documents"]
-    stories = group_stories({d["doc_id"]: d["text"] for d in documents}, threshold=options.story_threshold)
+    documents = read_table(stage / DOCUMENTS.file_name, schema=DOCUMENTS)
+    doc_ids = documents["doc_id"]
+    texts = dict(zip(doc_ids.to_pylist(), documents["text"].to_pylist(), strict=True))
+    stories = group_stories(texts, threshold=options.story_threshold)
+    del texts
     names = ("train", "validation", "test")
     plan = assign_splits(stories, ratios=tuple(zip(names, options.split_ratios, strict=True)))
-    rows = config_rows(
-        documents, tables["spans"], tables["relations"], tables["stance"], tables["annotations"], stories
-    )
-    counts = write_dataset(stage, rows, plan.splits)
-    return {"stories": plan.stories, "split_note": plan.note, "rows": counts, "ner_misaligned": rows.misaligned}
+    tables = {}
+    for table in ANNOTATION_TABLES:  # rows in document order (stable: a document's rows keep theirs)
+        rows = read_table(stage / table.file_name, schema=table)
+        position = pc.index_in(rows["doc_id"], value_set=doc_ids)
+        order = pc.sort_indices(position)  # nulls (a document not in the table) last: left out
+        tables[table.name] = (rows.take(order), position.take(order).to_numpy(zero_copy_only=False))
+    misaligned = 0
+    with DatasetWriter(stage, plan.splits) as writer:
+        for first in range(0, documents.num_rows, batch):
+            last = min(first + batch, documents.num_rows)
+            part = {}
+            for name, (rows, position) in tables.items():
+                low, high = (int(i) for i in position.searchsorted([first, last]))
+                part[name] = rows.slice(low, high - low).to_pylist()
+            out = config_rows(
+                documents.slice(first, last - first).to_pylist(),
+                part["spans"],
+                part["relations"],
+                part["stance"],
+                part["annotations"],
+                stories,
+            )
+            writer.write(out)
+            misaligned += out.misaligned
+    return {"stories": plan.stories, "split_note": plan.note, "rows": writer.counts, "ner_misaligned": misaligned}
 
 
 def _manifest(

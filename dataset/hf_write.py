@@ -17,30 +17,62 @@ from typing import Any
 from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hf_configs import ConfigRows
 
-__all__ = ["dataset_yaml", "write_dataset"]
+__all__ = ["DatasetWriter", "dataset_yaml", "write_dataset"]
 
 SPLITS = ("train", "validation", "test")
 
 
-def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Write every config into ``folder``; returns rows per config and split."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+class DatasetWriter:
+    """Write every config into ``folder``, a batch of documents' rows at a time (memory stays flat).
 
-    counts: dict[str, dict[str, int]] = {}
-    used = [s for s in SPLITS if s in set(splits.values())]
-    for config in CONFIGS:
-        features = features_for(config)
-        encode = _row_encoder(features)
-        by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in used}
-        for row in rows.rows.get(config, []):
-            by_split[splits[row["doc_id"]]].append(encode(row))
-        (folder / config).mkdir(parents=True, exist_ok=True)
-        for split, encoded in by_split.items():
-            table = pa.Table.from_pylist(encoded, schema=features.arrow_schema)
-            pq.write_table(table, folder / config / f"{split}-00000-of-00001.parquet", compression="zstd")
-        counts[config] = {split: len(encoded) for split, encoded in by_split.items()}
-    return counts
+    Every file of the used splits is opened up front, so a config with no rows in a split still
+    gets its (empty, typed) file; ``counts`` are rows per config and split.
+    """
+
+    def __init__(self, folder: Path, splits: dict[str, str]) -> None:
+        self.folder = folder
+        self.splits = splits
+        self.used = [s for s in SPLITS if s in set(splits.values())]
+        self.counts: dict[str, dict[str, int]] = {config: dict.fromkeys(self.used, 0) for config in CONFIGS}
+        self._writers: dict[tuple[str, str], Any] = {}
+        self._schemas = {config: features_for(config).arrow_schema for config in CONFIGS}
+        self._encoders = {config: _row_encoder(features_for(config)) for config in CONFIGS}
+
+    def __enter__(self) -> DatasetWriter:
+        import pyarrow.parquet as pq
+
+        for config in CONFIGS:
+            (self.folder / config).mkdir(parents=True, exist_ok=True)
+            schema = self._schemas[config]
+            for split in self.used:
+                path = self.folder / config / f"{split}-00000-of-00001.parquet"
+                self._writers[config, split] = pq.ParquetWriter(path, schema, compression="zstd")
+        return self
+
+    def write(self, rows: ConfigRows) -> None:
+        import pyarrow as pa
+
+        for config in CONFIGS:
+            encode = self._encoders[config]
+            by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in self.used}
+            for row in rows.rows.get(config, []):
+                by_split[self.splits[row["doc_id"]]].append(encode(row))
+            for split, encoded in by_split.items():
+                if encoded:
+                    writer = self._writers[config, split]
+                    writer.write_table(pa.Table.from_pylist(encoded, schema=self._schemas[config]))
+                    self.counts[config][split] += len(encoded)
+
+    def __exit__(self, *exc: object) -> None:
+        for writer in self._writers.values():
+            writer.close()  # the build folder is staged: a failed build never looks complete
+
+
+def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Write every config of ``rows`` into ``folder`` at once; returns rows per config and split."""
+    with DatasetWriter(folder, splits) as writer:
+        writer.write(rows)
+    return writer.counts
 
 
 Encoder = Callable[[Any], Any]

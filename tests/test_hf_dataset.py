@@ -145,3 +145,21 @@ def test_label_names_are_encoded_in_every_list_element():
     with pytest.raises(ValueError, match="FOR"):  # an unknown name is refused, not written as a string
         _encoder(features["stance"])("FOR")
     assert _encoder(features["stance"])("AGAINST") == STANCE_VALUES.index("AGAINST")
+
+
+def test_the_dataset_is_written_in_batches_of_documents_with_the_same_rows(corpus, tmp_path):
+    # the configs are made a batch of documents at a time (flat memory); batches of 3 documents
+    # over the 10-document sample must give the very rows of one batch, in the same order
+    import shutil
+
+    from newsspan.dataset.build import _hf_dataset
+    from newsspan.dataset.config import BuildOptions
+
+    stage = tmp_path / "stage"
+    shutil.copytree(corpus, stage)
+    summary = _hf_dataset(stage, BuildOptions(), batch=3)
+    for config in CONFIGS:
+        for path in sorted((corpus / config).glob("*.parquet")):
+            assert pq.read_table(stage / config / path.name).equals(pq.read_table(path)), f"{config}/{path.name}"
+    built = {config: sum(counts.values()) for config, counts in summary["rows"].items()}
+    assert built["documents"] == 10 and built["quotes"] > 0 and built["ner"] > 0
