@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Final
 
 from newsspan.dataset.config import PreannotateOptions
@@ -61,9 +62,15 @@ _CAPTION_CREDIT = re.compile(r"(?:[.!?]\s*\([^()]{2,30}\)|\bPHOTO:\s*\S.*|\b[A-Z
 _SHORT_LINE_WORDS = 8
 
 
-def word_count(line: str) -> int:
-    """Words in ``line``: runs of word characters, apostrophes inside words kept."""
-    return len(_WORD.findall(line))
+def word_count(line: str, at_most: int | None = None) -> int:
+    """Words in ``line``: runs of word characters, apostrophes inside words kept.
+
+    With ``at_most`` the count stops there (``min(count, at_most)``): a threshold test on a long
+    paragraph then reads only its first words.
+    """
+    if at_most is None:
+        return len(_WORD.findall(line))
+    return sum(1 for _ in islice(_WORD.finditer(line), max(at_most, 0)))
 
 
 def find_credit(line: str) -> tuple[str, int, int] | None:

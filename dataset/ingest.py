@@ -228,7 +228,7 @@ def _has_body(text: str, min_words: int) -> bool:
     body = 0
     for line in text.split("\n"):
         if classify_line(line) is None:
-            body += word_count(line)
+            body += word_count(line, at_most=min_words - body)
             if body >= min_words:
                 return True
     return body >= min_words
