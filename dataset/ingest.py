@@ -171,7 +171,8 @@ def extract_article_metadata(
 
 def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str | None) -> None:
     for row in rows:
-        fields: dict[str, Any] = json.loads(row.pop("fields") or "{}")
+        given_json = row.pop("fields")
+        fields: dict[str, Any] = json.loads(given_json) if given_json else {}
         found = extract_metadata(row["text"])
         values: dict[str, Any] = {
             name: getattr(found, name).value if getattr(found, name) else None
