@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, Final
 
 from newsspan.dataset.config import PreannotateOptions
@@ -56,14 +57,21 @@ _CREDIT_LINE = re.compile(
 )
 _NOT_A_CREDIT = re.compile(r"^(?:photo|image|file|video|picture|graphic)s?\b", re.IGNORECASE)
 _TRAILING_CREDIT = re.compile(r"[.!?\"”’']\s+(?P<agency>[A-Z][A-Z&-]{1,19}(?:/[A-Z][A-Z&-]{1,19})*)$")
+_AGENCY_LAST: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ&-")  # what _TRAILING_CREDIT can end with
 # A caption ends with its photo credit: "... 2024. (AP)", "PHOTO: REUTERS", "REUTERS/Stringer".
 _CAPTION_CREDIT = re.compile(r"(?:[.!?]\s*\([^()]{2,30}\)|\bPHOTO:\s*\S.*|\b[A-Z]{2,}/[A-Z][a-z]\w*.*)$")
 _SHORT_LINE_WORDS = 8
 
 
-def word_count(line: str) -> int:
-    """Words in ``line``: runs of word characters, apostrophes inside words kept."""
-    return len(_WORD.findall(line))
+def word_count(line: str, at_most: int | None = None) -> int:
+    """Words in ``line``: runs of word characters, apostrophes inside words kept.
+
+    With ``at_most`` the count stops there (``min(count, at_most)``): a threshold test on a long
+    paragraph then reads only its first words.
+    """
+    if at_most is None:
+        return len(_WORD.findall(line))
+    return sum(1 for _ in islice(_WORD.finditer(line), max(at_most, 0)))
 
 
 def find_credit(line: str) -> tuple[str, int, int] | None:
@@ -73,10 +81,13 @@ def find_credit(line: str) -> tuple[str, int, int] | None:
     'Reuters'), and a paragraph that ends, after its last sentence, with an all-caps agency
     ('... said state media. REUTERS'). Photo and image credits are not agency credits.
     """
-    match = _CREDIT_LINE.match(line.strip())
+    stripped = line.strip()
+    match = _CREDIT_LINE.match(stripped) if stripped.startswith("(") else None
     if match is not None and not _NOT_A_CREDIT.match(match["agency"]):
         offset = len(line) - len(line.lstrip())
         return match["agency"], offset + match.start("agency"), offset + match.end("agency")
+    if stripped[-1:] not in _AGENCY_LAST:  # no trailing agency can end here: skip the search
+        return None
     tail = line.rstrip()
     offset = max(0, len(tail) - 48)  # the credit is the last word: search only the line's end
     trailing = _TRAILING_CREDIT.search(tail, offset)

@@ -1,11 +1,13 @@
 """Raw articles → the ``documents`` table (and its quarantine).
 
-The pipeline is a list of small steps over Arrow tables, one batch at a time:
+The pipeline is a list of small steps over one batch at a time:
 
 ``decode_articles`` → ``normalize_articles`` → ``extract_article_metadata`` →
 ``reject_non_articles`` → ``DuplicateFilter``.
 
 Each step returns the rows it keeps and, where it can refuse rows, the quarantine rows for them.
+The public steps take and return Arrow tables; a batch runs through their row-level cores and
+becomes a table once, at the end.
 Nothing is cut from ``text``: boilerplate stays in the text and becomes a labeled layer later.
 """
 
@@ -55,28 +57,38 @@ _RAW_SCHEMA = pa.schema(
         pa.field("fields", pa.string()),
     ]
 )
-Step = Callable[[pa.Table], tuple[pa.Table, list[Rejection]]]
+Row = dict[str, Any]
+Step = Callable[[list[Row]], tuple[list[Row], list[Rejection]]]
 
 
 def raw_table(articles: Sequence[RawArticle]) -> pa.Table:
     """The raw batch that the steps consume: source, format, raw bytes, JSONL fields as JSON."""
-    return pa.Table.from_pydict(
+    return pa.Table.from_pylist(_raw_rows(articles), schema=_RAW_SCHEMA)
+
+
+def _raw_rows(articles: Sequence[RawArticle]) -> list[Row]:
+    return [
         {
-            "source": [a.source for a in articles],
-            "source_format": [a.source_format for a in articles],
-            "raw": [a.raw for a in articles],
-            "fields": [json.dumps(a.fields, ensure_ascii=False) if a.fields else None for a in articles],
-        },
-        schema=_RAW_SCHEMA,
-    )
+            "source": a.source,
+            "source_format": a.source_format,
+            "raw": a.raw,
+            "fields": json.dumps(a.fields, ensure_ascii=False) if a.fields else None,
+        }
+        for a in articles
+    ]
 
 
-def _rows(table: pa.Table) -> list[dict[str, Any]]:
+def _rows(table: pa.Table) -> list[Row]:
     return table.to_pylist()  # type: ignore[no-any-return]
 
 
-def _table(rows: list[dict[str, Any]]) -> pa.Table:
+def _table(rows: list[Row]) -> pa.Table:
     return pa.Table.from_pylist(rows) if rows else pa.table({})
+
+
+def _on_table(step: Step, table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
+    kept, rejected = step(_rows(table))
+    return _table(kept), rejected
 
 
 def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table, list[Rejection]]:
@@ -85,9 +97,13 @@ def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table,
     ``doc_id`` is the first 16 hex digits of the raw bytes' sha256, so it never changes when
     normalization does.
     """
-    kept: list[dict[str, Any]] = []
+    return _on_table(lambda rows: _decode_rows(rows, fallback_encoding=fallback_encoding), raw)
+
+
+def _decode_rows(rows: list[Row], *, fallback_encoding: str) -> tuple[list[Row], list[Rejection]]:
+    kept: list[Row] = []
     rejected: list[Rejection] = []
-    for row in _rows(raw):
+    for row in rows:
         data: bytes = row.pop("raw")
         digest = hashlib.sha256(data).hexdigest()
         doc_id = digest[:16]
@@ -111,7 +127,7 @@ def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table,
                 kept.append({**row, "doc_id": doc_id, "raw_sha256": digest, **_decoded(decoded)})
         if refusal is not None:
             rejected.append(Rejection(source, doc_id, STAGE, refusal.reason, refusal.detail))
-    return _table(kept), rejected
+    return kept, rejected
 
 
 def _decoded(decoded: Any) -> dict[str, str]:
@@ -124,16 +140,20 @@ def _first_control(data: bytes) -> int:
 
 def normalize_articles(table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
     """Normalize ``text`` (see :func:`normalize_text`); refuse articles left empty."""
-    kept: list[dict[str, Any]] = []
+    return _on_table(_normalize_rows, table)
+
+
+def _normalize_rows(rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
+    kept: list[Row] = []
     rejected: list[Rejection] = []
-    for row in _rows(table):
+    for row in rows:
         row["text"] = normalize_text(row["text"])
         if row["text"]:
             kept.append(row)
         else:
             detail = f"{row['source']}: only whitespace and control characters; remove it"
             rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "empty", detail))
-    return _table(kept), rejected
+    return kept, rejected
 
 
 def extract_article_metadata(
@@ -145,8 +165,14 @@ def extract_article_metadata(
     ``language`` and ``stance_target`` fill documents that do not state their own.
     """
     rows = _rows(table)
+    _add_metadata(rows, language=language, stance_target=stance_target)
+    return _table(rows)
+
+
+def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str | None) -> None:
     for row in rows:
-        fields: dict[str, Any] = json.loads(row.pop("fields") or "{}")
+        given_json = row.pop("fields")
+        fields: dict[str, Any] = json.loads(given_json) if given_json else {}
         found = extract_metadata(row["text"])
         values: dict[str, Any] = {
             name: getattr(found, name).value if getattr(found, name) else None
@@ -165,7 +191,6 @@ def extract_article_metadata(
             if name not in given or given[name] == row["text"][start:end]
         ]
         row["extra"] = json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None
-    return _table(rows)
 
 
 def _apply_given(values: dict[str, Any], given: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -185,14 +210,18 @@ def _apply_given(values: dict[str, Any], given: dict[str, Any], extra: dict[str,
 
 def reject_non_articles(table: pa.Table, *, min_body_words: int) -> tuple[pa.Table, list[Rejection]]:
     """Refuse texts with fewer than ``min_body_words`` words outside boilerplate lines."""
-    kept: list[dict[str, Any]] = []
+    return _on_table(lambda rows: _reject_rows(rows, min_body_words=min_body_words), table)
+
+
+def _reject_rows(rows: list[Row], *, min_body_words: int) -> tuple[list[Row], list[Rejection]]:
+    kept: list[Row] = []
     rejected: list[Rejection] = []
-    for row in _rows(table):
+    for row in rows:
         if _has_body(row["text"], min_body_words):
             kept.append(row)
         else:
             rejected.append(_non_article(row, min_body_words))
-    return _table(kept), rejected
+    return kept, rejected
 
 
 def _has_body(text: str, min_words: int) -> bool:
@@ -200,13 +229,13 @@ def _has_body(text: str, min_words: int) -> bool:
     body = 0
     for line in text.split("\n"):
         if classify_line(line) is None:
-            body += word_count(line)
+            body += word_count(line, at_most=min_words - body)
             if body >= min_words:
                 return True
     return body >= min_words
 
 
-def _non_article(row: dict[str, Any], min_words: int) -> Rejection:
+def _non_article(row: Row, min_words: int) -> Rejection:
     body = boiler = 0
     rules: Counter[str] = Counter()
     for line in row["text"].split("\n"):
@@ -233,9 +262,13 @@ class DuplicateFilter:
     seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # text sha256 -> (doc_id, source)
 
     def __call__(self, table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
-        kept: list[dict[str, Any]] = []
+        return _on_table(self.rows, table)
+
+    def rows(self, rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
+        """The row-level step: keep first copies, refuse later ones."""
+        kept: list[Row] = []
         rejected: list[Rejection] = []
-        for row in _rows(table):
+        for row in rows:
             key = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
             first = self.seen.setdefault(key, (row["doc_id"], row["source"]))
             if first == (row["doc_id"], row["source"]):
@@ -246,7 +279,7 @@ class DuplicateFilter:
                 "the first copy is kept: remove this one from the input"
             )
             rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "duplicate", detail))
-        return _table(kept), rejected
+        return kept, rejected
 
 
 @dataclass
@@ -324,14 +357,14 @@ def _run_batch(
     duplicates: DuplicateFilter,
     summary: IngestSummary,
 ) -> IngestBatch:
-    table = raw_table([item for item in items if isinstance(item, RawArticle)])
+    rows = _raw_rows([item for item in items if isinstance(item, RawArticle)])
     rejected = [item for item in items if isinstance(item, Rejection)]
     for step in _steps(options, duplicates):
-        if table.num_rows == 0:
+        if not rows:
             break
-        table, refused = step(table)
+        rows, refused = step(rows)
         rejected.extend(refused)
-    documents = pa.Table.from_pylist(_rows(table), schema=DOCUMENTS.arrow_schema)
+    documents = pa.Table.from_pylist(rows, schema=DOCUMENTS.arrow_schema)
     summary.inputs += len(items)
     summary.documents += documents.num_rows
     summary.quarantined += len(rejected)
@@ -341,13 +374,14 @@ def _run_batch(
 
 
 def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
-    def metadata(table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
-        return extract_article_metadata(table, language=options.language, stance_target=options.stance_target), []
+    def metadata(rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
+        _add_metadata(rows, language=options.language, stance_target=options.stance_target)
+        return rows, []
 
     return [
-        lambda table: decode_articles(table, fallback_encoding=options.fallback_encoding),
-        normalize_articles,
+        lambda rows: _decode_rows(rows, fallback_encoding=options.fallback_encoding),
+        _normalize_rows,
         metadata,
-        lambda table: reject_non_articles(table, min_body_words=options.min_body_words),
-        duplicates,
+        lambda rows: _reject_rows(rows, min_body_words=options.min_body_words),
+        duplicates.rows,
     ]

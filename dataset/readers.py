@@ -10,7 +10,6 @@ becomes a :class:`Rejection`; nothing is skipped silently.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,6 @@ __all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "read_artic
 
 SUFFIXES: dict[str, Literal["txt", "jsonl"]] = {".txt": "txt", ".jsonl": "jsonl"}
 _STAGE = "ingest"
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +188,14 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
             "missing_text",
             f"{source}: {found} (fields: {keys}); each line needs the article as a 'text' string",
         )
-    lone = _SURROGATE.search(text)
-    if lone is not None:
-        surrogate = lone.start()
+    try:
+        raw = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # only a lone surrogate has no UTF-8 form
+        surrogate = exc.start
         return _reject(
             source,
             "undecodable",
             f"{source}: 'text' has a lone surrogate \\u{ord(text[surrogate]):04x} at code point {surrogate}; "
             "the producer escaped a non-BMP character wrongly: re-export it as UTF-8",
         )
-    return RawArticle(source, "jsonl", text.encode("utf-8"), obj)
+    return RawArticle(source, "jsonl", raw, obj)
