@@ -4,10 +4,11 @@
 
 Each task: an article of about 3,000 characters with a boilerplate tail, one or two human
 annotations with about 25 entities, 4 quotes with speaker and cue relations and a per-quote
-stance, boilerplate spans and a document stance. Words follow Zipf's law over a 3,000-word vocabulary, and
-one article in five shares a wire paragraph with four others (a story). A share of tasks has characters outside the BMP
-(some of those with UTF-16 offsets, as older tools write them) and CRLF line breaks. The file is
-written task by task, so generating 200k tasks needs no more memory than generating 10.
+stance, boilerplate spans and a document stance. Words follow Zipf's law over a 3,000-word
+vocabulary, and one article in five shares a wire paragraph with four others (one story). A
+share of tasks has characters outside the BMP (some of those with UTF-16 offsets, as older tools
+write them) and CRLF line breaks. The file is written task by task, so generating 200k tasks
+needs no more memory than generating 10.
 """
 
 from __future__ import annotations
