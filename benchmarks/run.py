@@ -56,8 +56,11 @@ from newsspan.labeling.workflow import gold_layer
 items = gold_layer(work, options=GoldOptions())["gold_spans"]
 """,
     "validation gate": """
+import pyarrow.parquet as pq
 from newsspan.validation.gate import validate_tables
-items = len(validate_tables(work).rules)
+report = validate_tables(work)
+assert report.passed, [r.rule_id for r in report.critical_failures]  # the generated corpus is clean
+items = pq.read_metadata(work / "spans.parquet").num_rows  # spans checked by the 28 rules
 """,
     "dataset write": """
 from newsspan.dataset.build import _hf_dataset
@@ -79,7 +82,7 @@ UNITS = {  # what a stage's items are
     "convert": "spans",
     "agreement": "documents",
     "gold": "gold spans",
-    "validation gate": "rules",
+    "validation gate": "spans",
     "dataset write": "rows",
     "load_dataset": "rows",
 }
