@@ -184,6 +184,8 @@ def main() -> None:
         stages = list(STAGES.items()) + ([] if args.no_baselines else list(BASELINES.items()))
         for name, code in stages:
             figures = _run(name, code, data, work)
+            if name in STAGES and not figures["items"]:  # a stage that quietly made nothing is a failure
+                raise SystemExit(f"{name} produced no {UNITS[name]} from {size} tasks")
             seconds = figures["seconds"]
             rate = f"{figures['items'] / seconds:,.0f} {UNITS[name]}" if name in UNITS and figures["items"] else ""
             mbps = megabytes / seconds if name in ("convert", *BASELINES) else 0.0

@@ -49,7 +49,6 @@ _RELATED_HEADING = re.compile(
     r"you\s+may\s+also\s+like|recommended(?:\s+for\s+you)?|see\s+also|most\s+(?:read|popular|viewed))[\s:.…]*$",
     re.IGNORECASE,
 )
-_TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _CREDIT_LINE = re.compile(
     r"^\(\s*(?:(?:with\s+)?(?:inputs?|additional\s+reporting|reporting)\s+(?:from|by)\s+|source:\s*)?"
     r"(?P<agency>[^()]{2,60}?)\s*\)$",

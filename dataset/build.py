@@ -307,7 +307,8 @@ DATASET_BATCH = 1000  # documents whose config rows are in memory at once
 
 @gc_paused()  # many short-lived rows, no cycles (see dataset.runtime)
 def _hf_dataset(stage: Path, options: BuildOptions, *, batch: int = DATASET_BATCH) -> dict[str, Any]:
-    """The Hugging Face dataset in the build folder: story grouping, splits, configs, README.
+    """The Hugging Face dataset in the build folder: story grouping, splits, every config's files
+    (the README that declares them is the card's, written later).
 
     Stories and splits need every text; the config rows are made and written ``batch`` documents
     at a time, so memory does not grow with the corpus.

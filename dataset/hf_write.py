@@ -17,7 +17,7 @@ from typing import Any
 from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hf_configs import ConfigRows
 
-__all__ = ["DatasetWriter", "dataset_yaml", "write_dataset"]
+__all__ = ["DatasetWriter", "dataset_yaml"]
 
 SPLITS = ("train", "validation", "test")
 
@@ -66,13 +66,6 @@ class DatasetWriter:
     def __exit__(self, *exc: object) -> None:
         for writer in self._writers.values():
             writer.close()  # the build folder is staged: a failed build never looks complete
-
-
-def write_dataset(folder: Path, rows: ConfigRows, splits: dict[str, str]) -> dict[str, dict[str, int]]:
-    """Write every config of ``rows`` into ``folder`` at once; returns rows per config and split."""
-    with DatasetWriter(folder, splits) as writer:
-        writer.write(rows)
-    return writer.counts
 
 
 Encoder = Callable[[Any], Any]

@@ -36,6 +36,7 @@ from newsspan.dataset.schema import DOCUMENTS
 __all__ = [
     "DuplicateFilter",
     "IngestSummary",
+    "apply_given_metadata",
     "decode_articles",
     "extract_article_metadata",
     "ingest_batches",
@@ -183,7 +184,7 @@ def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str |
         values["language"], values["stance_target"] = language, stance_target
         spans = found.spans()
         given = {name: fields.pop(name) for name in METADATA_FIELDS if fields.get(name) is not None}
-        _apply_given(values, given, fields)
+        apply_given_metadata(values, given, fields)
         row.update(values)
         row["meta_spans"] = [
             {"field": name, "start": start, "end": end}
@@ -193,8 +194,9 @@ def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str |
         row["extra"] = json.dumps(fields, ensure_ascii=False, sort_keys=True) if fields else None
 
 
-def _apply_given(values: dict[str, Any], given: dict[str, Any], extra: dict[str, Any]) -> None:
-    """Put JSONL metadata into ``values``; a value of the wrong shape stays in ``extra``."""
+def apply_given_metadata(values: dict[str, Any], given: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Put metadata given with a text (JSONL fields, a task's data) into ``values``: ``published``
+    parsed into ``published_at``; a value of the wrong shape or an unparsed date stays in ``extra``."""
     for name, value in given.items():
         if not isinstance(value, str):
             extra[name] = value

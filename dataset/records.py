@@ -55,9 +55,10 @@ def tuples_table(rows: Sequence[Sequence[Any]], table: Table) -> pa.Table:
     :func:`rows_table` for large batches of small rows.
     """
     schema = table.arrow_schema
+    widths = {len(row) for row in rows} or {len(schema)}
+    if widths != {len(schema)}:  # a bug in the step that made the rows, not bad input
+        raise ValueError(f"{table.name}: rows have {sorted(widths)} values, the table has {len(schema)} columns")
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in schema]
-    if len(columns) != len(schema):
-        raise ValueError(f"{table.name}: rows have {len(columns)} values, the table has {len(schema)} columns")
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema, strict=True)], schema=schema)
 
 

@@ -62,7 +62,7 @@ def serve(ctx: click.Context, port: int | None) -> None:
     Example:
       newsspan label serve --port 8089
     """
-    from newsspan.labeling.server import LABEL_STUDIO_VERSION, default_venv, start_server
+    from newsspan.labeling.server import LABEL_STUDIO_VERSION, configured_port, default_venv, start_server
 
     options = _options(ctx)
     venv = Path(options.venv) if options.venv else default_venv()
@@ -73,7 +73,7 @@ def serve(ctx: click.Context, port: int | None) -> None:
     click.echo(f"Label Studio {info.version} is running at {info.url} (pid {info.pid})")
     click.echo(f"  log in as {credentials.username}; the password is in {data_dir / 'credentials.json'}")
     click.echo(f"  data: {data_dir}   stop it with: newsspan label stop")
-    if port is not None and port != int(options.url.rsplit(":", 1)[-1].rstrip("/") or 0):
+    if port is not None and port != configured_port(options.url):
         click.echo(f"  for push and pull: export LABEL_STUDIO_URL={info.url}")
 
 

@@ -22,7 +22,6 @@ from newsspan.dataset.schema import (
     STANCE_QUOTE_LABEL,
     STANCE_VALUES,
     all_labels,
-    layer_of,
 )
 from newsspan.labeling.align import Aligned, Utf16Index, align_span
 
@@ -62,14 +61,13 @@ class _Context:
     target: str | None
     rows: TaskRows
     max_shift: int
-    annotation_id: str = ""
-    annotator: str | None = None
-    origin: str = "human"
-    head: tuple[str, str, str | None, str] = ("", "", None, "human")  # the columns every row starts with
+    # the columns every row of the current annotation starts with: doc_id, annotation_id, annotator, origin
+    head: tuple[str, str, str | None, str] = ("", "", None, "human")
     utf16: Utf16Index | None = None
 
     def where(self, region: Any = None) -> str:
-        place = f"task {self.task_id} (document {self.doc_id}), {self.annotation_id} by {self.annotator}"
+        _, annotation_id, annotator, _ = self.head
+        place = f"task {self.task_id} (document {self.doc_id}), {annotation_id} by {annotator}"
         return f"{place}, region {region}" if region is not None else place
 
     def reject(self, reason: str, detail: str, *, region: Any = None) -> None:
@@ -97,11 +95,9 @@ def convert_task(task: dict[str, Any], text: str, *, target: str | None, max_shi
 
 
 def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -> None:
-    prefix = "a" if origin == "human" else "p"
-    context.annotation_id = f"{prefix}{annotation.get('id')}"
-    context.origin = origin
-    context.annotator = _annotator(annotation) if origin == "human" else str(annotation.get("model_version") or "")
-    context.head = (context.doc_id, context.annotation_id, context.annotator, origin)
+    annotation_id = f"{'a' if origin == 'human' else 'p'}{annotation.get('id')}"
+    annotator = _annotator(annotation) if origin == "human" else str(annotation.get("model_version") or "")
+    context.head = (context.doc_id, annotation_id, annotator, origin)
     result = annotation.get("result") or []
     cancelled = bool(annotation.get("was_cancelled"))
     if not result and not cancelled:
@@ -189,6 +185,7 @@ def _result(context: _Context, result: list[Any]) -> None:
 
 
 def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], regions: dict[str, str]) -> None:
+    """A span that is not the plain case :func:`_result` takes inline: every check, and repairs."""
     region = item.get("id")
     labels = value["labels"]
     if len(labels) != 1:
@@ -197,9 +194,8 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], region
         )
         return
     label = str(labels[0])
-    try:
-        layer = layer_of(label)
-    except KeyError:
+    layer = LABEL_LAYERS.get(label)
+    if layer is None:
         context.reject(
             "unknown_label", f"label {label!r} is not in the schema; allowed: {', '.join(all_labels())}", region=region
         )
@@ -212,25 +208,16 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], region
             region=region,
         )
         return
-    text = context.text
-    repair = None
-    # the common case first: offsets in range and the exported text is exactly the document's
-    if not (0 <= start < end <= len(text) and exported and text[start:end] == exported):
-        aligned = align_span(
-            text,
-            start,
-            end,
-            exported if isinstance(exported, str) else None,
-            max_shift=context.max_shift,
-            index=context.index(),
-        )
-        if not isinstance(aligned, Aligned):
-            context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
-            return
-        start, end, repair = aligned.start, aligned.end, aligned.repair
-        if repair:
-            context.rows.repairs["shift" if repair.startswith("shift") else repair] += 1
-    context.rows.spans.append((*context.head, region, layer, label, start, end, text[start:end], repair, None, None))
+    exported = exported if isinstance(exported, str) else None
+    aligned = align_span(context.text, start, end, exported, max_shift=context.max_shift, index=context.index())
+    if not isinstance(aligned, Aligned):
+        context.reject(aligned.reason, f"{label} {aligned.detail}", region=region)
+        return
+    start, end, repair = aligned.start, aligned.end, aligned.repair
+    if repair:
+        context.rows.repairs["shift" if repair.startswith("shift") else repair] += 1
+    piece = context.text[start:end]
+    context.rows.spans.append((*context.head, region, layer, label, start, end, piece, repair, None, None))
     regions[region] = label
 
 

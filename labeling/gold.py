@@ -140,7 +140,6 @@ def _region(doc_id: str, key: SpanKey) -> str:
 def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need: int) -> None:
     base = {"doc_id": doc_id, "annotation_id": f"{GOLD}:{doc_id}", "annotator": GOLD, "origin": GOLD}
     result.annotations.append(base | {"task_id": None, "cancelled": False, "ground_truth": False})
-    base = base | {"annotator": GOLD}
     support: dict[SpanKey, list[str]] = defaultdict(list)
     for voter in voters:
         for key in doc.spans.get(voter, {}):
@@ -168,7 +167,10 @@ def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need
                 base | {"relation": kind, "from_region_id": _region(doc_id, a), "to_region_id": _region(doc_id, b)}
             )
         else:
-            result.conflicts.append(_conflict(doc_id, "relation", "relation not adjudicated", a, kind, count, voters))
+            value = f"{kind} ({count} of {len(voters)})"
+            result.conflicts.append(
+                _conflict(doc_id, "relation", "relation not adjudicated", a, value=value, annotations=len(voters))
+            )
     with_target = base | {"target": doc.target}
     _stance(result, with_target, doc_id, {v: doc.doc_stance[v] for v in voters if v in doc.doc_stance}, None, need)
     for key in sorted(k for k in gold if k[1] == "QUOTE"):
@@ -185,20 +187,7 @@ def _span_conflicts(
         same_place = [k for k in support if k[0] == key[0] and k[2:] == key[2:] and k[1] != key[1]]
         overlapping = [k for k in support if k != key and k[:2] == key[:2] and k[2] < key[3] and key[2] < k[3]]
         reason = "label disagreement" if same_place else "boundary disagreement" if overlapping else "minority span"
-        result.conflicts.append(
-            {
-                "doc_id": doc_id,
-                "kind": "span",
-                "reason": reason,
-                "layer": key[0],
-                "label": key[1],
-                "start": key[2],
-                "end": key[3],
-                "value": None,
-                "support": sorted(who),
-                "annotations": n,
-            }
-        )
+        result.conflicts.append(_conflict(doc_id, "span", reason, key, support=sorted(who), annotations=n))
 
 
 def _stance(
@@ -214,34 +203,41 @@ def _stance(
             base | {"scope": scope, "region_id": None if key is None else _region(doc_id, key), "value": value}
         )
         return
+    votes = ", ".join(f"{who}={v}" for who, v in sorted(given.items()))
     result.conflicts.append(
-        {
-            "doc_id": doc_id,
-            "kind": f"{scope}_stance",
-            "reason": "stance disagreement",
-            "layer": None if key is None else key[0],
-            "label": None if key is None else key[1],
-            "start": None if key is None else key[2],
-            "end": None if key is None else key[3],
-            "value": ", ".join(f"{who}={v}" for who, v in sorted(given.items())),
-            "support": sorted(given),
-            "annotations": len(given),
-        }
+        _conflict(
+            doc_id,
+            f"{scope}_stance",
+            "stance disagreement",
+            key,
+            value=votes,
+            support=sorted(given),
+            annotations=len(given),
+        )
     )
 
 
 def _conflict(
-    doc_id: str, kind: str, reason: str, key: SpanKey, value: str, count: int, voters: list[str]
+    doc_id: str,
+    kind: str,
+    reason: str,
+    key: SpanKey | None,
+    *,
+    value: str | None = None,
+    support: list[str] | None = None,
+    annotations: int,
 ) -> dict[str, Any]:
+    """One row of gold_conflicts.parquet; ``key`` is the span it is about (None: the document)."""
+    layer, label, start, end = key if key is not None else (None, None, None, None)
     return {
         "doc_id": doc_id,
         "kind": kind,
         "reason": reason,
-        "layer": key[0],
-        "label": key[1],
-        "start": key[2],
-        "end": key[3],
-        "value": f"{value} ({count} of {len(voters)})",
-        "support": None,
-        "annotations": len(voters),
+        "layer": layer,
+        "label": label,
+        "start": start,
+        "end": end,
+        "value": value,
+        "support": support,
+        "annotations": annotations,
     }

@@ -29,6 +29,7 @@ __all__ = [
     "LABEL_STUDIO_VERSION",
     "Credentials",
     "ServerInfo",
+    "configured_port",
     "default_venv",
     "ensure_installed",
     "load_credentials",
@@ -186,7 +187,12 @@ def _loopback(url: str) -> tuple[str, int]:
             f"`newsspan label serve` listens on 127.0.0.1 only, but label_studio.url is {url}; "
             "use http://127.0.0.1:PORT, or point the url at a server someone else runs"
         )
-    return "127.0.0.1", parts.port or 8080
+    return "127.0.0.1", configured_port(url)
+
+
+def configured_port(url: str) -> int:
+    """The port of a Label Studio url (8080, Label Studio's own default, when it names none)."""
+    return urlsplit(url).port or 8080
 
 
 def _server_env(data_dir: Path, credentials: Credentials) -> dict[str, str]:

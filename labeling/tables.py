@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.errors import InputError
-from newsspan.dataset.ingest import METADATA_FIELDS
+from newsspan.dataset.ingest import METADATA_FIELDS, apply_given_metadata
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
 from newsspan.dataset.records import Rejection, rejections_table, rows_table, tuples_table
 from newsspan.dataset.runtime import gc_paused
@@ -267,9 +267,12 @@ def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
 
 
 def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> dict[str, Any]:
+    """A documents row from a task's own data: its metadata read as ingest reads JSONL fields."""
     text = data["text"]
     extra = {k: v for k, v in data.items() if k not in ("text", "doc_id", "text_sha256", *METADATA_FIELDS)}
-    row = {field: (data.get(field) or None) if isinstance(data.get(field), str) else None for field in METADATA_FIELDS}
+    row: dict[str, Any] = dict.fromkeys((*METADATA_FIELDS, "published_at"))
+    given = {name: data[name] for name in METADATA_FIELDS if data.get(name) not in (None, "")}
+    apply_given_metadata(row, given, extra)
     return row | {
         "doc_id": doc_id,
         "source": f"label-studio task {task.get('id')}",
@@ -277,7 +280,6 @@ def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> di
         "raw_sha256": text_sha256(text),
         "encoding": "utf-8",
         "text": text,
-        "published_at": None,
         "meta_spans": [],
         "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str) if extra else None,
     }

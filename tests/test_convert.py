@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pyarrow as pa
@@ -120,3 +121,52 @@ def test_convert_command_prints_a_reconciling_summary(tmp_path, runner):
     assert summary["result_items"] == 16
     assert (summary["result_items_converted"], summary["result_items_quarantined"]) == (4, 12)
     assert summary["repairs"] == {"shift": 1, "trim": 1}
+
+
+def test_tuples_table_refuses_rows_of_another_width():
+    from newsspan.dataset.records import tuples_table
+    from newsspan.dataset.schema import RELATIONS
+
+    row = ("d1", "a1", "ann", "human", "said_by", "q1", "s1")
+    assert tuples_table([row, row], RELATIONS).num_rows == 2
+    assert tuples_table([], RELATIONS).schema == RELATIONS.arrow_schema
+    with pytest.raises(ValueError, match=re.escape("relations: rows have [6] values, the table has 7 columns")):
+        tuples_table([row[:-1]], RELATIONS)
+    with pytest.raises(ValueError, match=re.escape("relations: rows have [6, 7] values")):  # never cut short
+        tuples_table([row, row[:-1]], RELATIONS)
+
+
+def test_gc_paused_restores_the_collector_as_it_found_it():
+    import gc
+
+    from newsspan.dataset.runtime import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing stage")
+    assert gc.isenabled()  # re-enabled after an error too
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+
+
+def test_task_metadata_is_read_as_ingest_reads_jsonl_fields(tmp_path):
+    # without --documents the tasks' data become the documents: a published date is parsed into
+    # published_at, and a value that is not a date or not a string is kept in extra, never dropped
+    tasks = [
+        {"id": 1, "data": {"text": "A text.", "doc_id": "m1", "published": "2025-06-02T16:15+10:00", "outlet": "X"}},
+        {"id": 2, "data": {"text": "B text.", "doc_id": "m2", "published": "last Tuesday", "title": 7}},
+    ]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(tasks))
+    convert_export(export, tmp_path / "out")
+    first, second = _read(tmp_path / "out", "documents")
+    assert first["published"] == "2025-06-02T16:15+10:00" and first["outlet"] == "X"
+    assert first["published_at"].isoformat() == "2025-06-02T06:15:00+00:00"
+    assert second["published"] is None and second["published_at"] is None and second["title"] is None
+    assert json.loads(second["extra"]) == {"published": "last Tuesday", "title": 7}

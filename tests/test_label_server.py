@@ -11,7 +11,7 @@ import pytest
 
 from newsspan.dataset.config import LabelStudioOptions
 from newsspan.dataset.errors import ConfigError
-from newsspan.labeling.server import load_credentials, running_server, start_server, stop_server
+from newsspan.labeling.server import configured_port, load_credentials, running_server, start_server, stop_server
 
 
 def test_serve_refuses_a_non_loopback_url(tmp_path):
@@ -20,6 +20,16 @@ def test_serve_refuses_a_non_loopback_url(tmp_path):
         ConfigError, match=re.escape("listens on 127.0.0.1 only, but label_studio.url is http://0.0.0.0:8089")
     ):
         start_server(options, data_dir=tmp_path, venv=tmp_path / "venv")
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [("http://127.0.0.1:8089", 8089), ("http://127.0.0.1", 8080), ("http://localhost:9001/ls/", 9001)],
+)
+def test_the_port_of_a_url_without_one_is_label_studios_default(url, port):
+    # `label serve --port` compares its port with the configured url's: a url with no port or
+    # with a path must not crash it after the server has started
+    assert configured_port(url) == port
 
 
 def test_generated_credentials_are_private_and_stable(tmp_path, monkeypatch):
