@@ -27,7 +27,6 @@ Design choices, each deliberate:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Final, Literal
@@ -43,6 +42,7 @@ __all__ = [
     "QUARANTINE",
     "RELATIONS",
     "RELATION_TYPES",
+    "SOURCE_FORMATS",
     "SPANS",
     "STANCE",
     "STANCE_SCOPES",
@@ -149,6 +149,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
 STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
 STANCE_SCOPES: Final[tuple[StanceScope, ...]] = ("document", "quote")
 ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "gold")
+SOURCE_FORMATS: Final = ("txt", "jsonl", "label-studio")  # ingest's files, or a Label Studio task's data
 STANCE_QUOTE_LABEL: Final = "QUOTE"  # a quote-scope stance is attached to a region with this label
 
 
@@ -159,10 +160,9 @@ def all_labels() -> tuple[str, ...]:
 
 def layer_of(label: str) -> LayerName:
     """The layer a label belongs to; raises ``KeyError`` listing the known labels otherwise."""
-    layer = _LAYER_OF.get(label)
-    if layer is not None:
-        return layer
-    raise KeyError(f"unknown label {label!r}; known labels: {', '.join(all_labels())}")
+    if label not in LABEL_LAYERS:
+        raise KeyError(f"unknown label {label!r}; known labels: {', '.join(all_labels())}")
+    return LABEL_LAYERS[label]
 
 
 def _check_unique_labels() -> None:
@@ -177,8 +177,7 @@ def _check_unique_labels() -> None:
 
 
 _check_unique_labels()
-_LAYER_OF: Final[dict[str, LayerName]] = {label.name: layer.name for layer in LAYERS for label in layer.labels}
-LABEL_LAYERS: Final[Mapping[str, LayerName]] = MappingProxyType(_LAYER_OF)  # label -> its layer
+LABEL_LAYERS: Final = MappingProxyType({label.name: layer.name for layer in LAYERS for label in layer.labels})
 
 
 # --------------------------------------------------------------------------------------------
@@ -267,7 +266,7 @@ DOCUMENTS: Final = Table(
             "Where the article came from: a path relative to the input folder's parent, or "
             "'file.jsonl:LINE' (1-based) for JSON Lines.",
         ),
-        Column("source_format", pa.string(), False, "'txt' or 'jsonl'."),
+        Column("source_format", pa.string(), False, f"One of {', '.join(SOURCE_FORMATS)}."),
         Column(
             "raw_sha256",
             pa.string(),

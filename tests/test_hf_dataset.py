@@ -126,6 +126,21 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
     assert dataset["stories"] == 4  # 003 and 004 share a verbatim paragraph: one story even at 1.0
     assert dataset["split_note"] is None  # 4 stories fill 50/25/25 (the default 80/10/10 cannot)
     assert sorted(dataset["rows"]["documents"].values()) == [1, 1, 3]
+    built = tmp_path / "b"
+    for name, counts in dataset["rows"].items():  # every config has a typed file per split, empty or not
+        for split, count in counts.items():
+            assert pq.read_metadata(built / name / f"{split}-00000-of-00001.parquet").num_rows == count, (name, split)
+    # one document per batch: rows of one batch go to the right split, and the files are the same
+    import shutil
+
+    from newsspan.dataset.build import _hf_dataset
+    from newsspan.dataset.config import BuildOptions
+
+    stage = tmp_path / "stage"
+    shutil.copytree(built, stage)
+    _hf_dataset(stage, BuildOptions(story_threshold=1.0, split_ratios=(0.5, 0.25, 0.25)), batch=1)
+    for path in sorted(built.glob("*/*.parquet")):
+        assert pq.read_table(stage / path.parent.name / path.name).equals(pq.read_table(path)), path.name
     config.write_text("[build]\nsplit_ratios = [0.5, 0.5]\n")
     bad = runner.invoke(cli, ["--config", str(config), "build", str(seeds_dir), "--out", str(tmp_path / "c")])
     assert bad.exit_code == 1 and "split_ratios must be three positive shares" in bad.stderr

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from newsspan.dataset.schema import LAYERS, STANCE_VALUES, all_labels
+from newsspan.dataset.schema import LAYERS, SOURCE_FORMATS, STANCE_VALUES, all_labels
 from newsspan.validation.gate import validate_tables
 from newsspan.validation.rules import RULES
 from newsspan.validation.suite_files import generated_suites, load_suite, read_suite_files
@@ -29,6 +29,7 @@ def test_value_sets_come_from_the_schema():
     assert sets["layer"] == sorted(layer.name for layer in LAYERS)
     assert sets["label"] == sorted(all_labels())
     assert sets["value"] == sorted(STANCE_VALUES)
+    assert sets["source_format"] == sorted(SOURCE_FORMATS)
     assert len({r.rule_id for r in RULES}) == len(RULES)
 
 
@@ -103,6 +104,41 @@ DEFECTS = [
 @pytest.mark.parametrize(("table", "change", "rule"), DEFECTS, ids=[d[2] for d in DEFECTS])
 def test_each_seeded_defect_trips_exactly_its_rule(corpus, tmp_path, table, change, rule):
     failed = _failed(_mutate(corpus, tmp_path, table, change))
+    assert set(failed) - set(BASELINE) == {rule}
+
+
+def _said_by_to_a_cue(rows, corpus):
+    row = next(r for r in rows if r["relation"] == "said_by" and r["origin"] == "human")
+    cue = next(r for r in rows if r["relation"] == "cued_by" and r["annotation_id"] == row["annotation_id"])
+    row["to_region_id"] = cue["to_region_id"]  # an existing region (REL-003 holds), but a CUE
+
+
+def _quote_stance_on_a_speaker(rows, corpus):
+    row = next(r for r in rows if r["scope"] == "quote" and r["origin"] == "human")
+    spans = pq.read_table(corpus / "spans.parquet").to_pylist()
+    speaker = next(s for s in spans if s["annotation_id"] == row["annotation_id"] and s["label"] == "SPEAKER")
+    row["region_id"] = speaker["region_id"]
+
+
+def _entity_across_boilerplate(rows, corpus):
+    texts = {d["doc_id"]: d["text"] for d in pq.read_table(corpus / "documents.parquet").to_pylist()}
+    edge = next(r for r in rows if r["layer"] == "boilerplate" and r["origin"] == "human" and r["start"] >= 2)
+    entity = next(r for r in rows if r["layer"] == "entity" and r["annotation_id"] == edge["annotation_id"])
+    start, end = edge["start"] - 2, edge["start"] + 2  # over the boilerplate's first edge, text still true
+    entity.update(start=start, end=end, text=texts[edge["doc_id"]][start:end])
+
+
+CROSS_TABLE_DEFECTS = [
+    ("relations", _said_by_to_a_cue, "REL-004"),
+    ("stance", _quote_stance_on_a_speaker, "STANCE-003"),
+    ("spans", _entity_across_boilerplate, "SPAN-015"),
+]
+
+
+@pytest.mark.parametrize(("table", "change", "rule"), CROSS_TABLE_DEFECTS, ids=[d[2] for d in CROSS_TABLE_DEFECTS])
+def test_each_cross_table_defect_trips_exactly_its_rule(corpus, tmp_path, table, change, rule):
+    # defects that are only wrong against another table: each is otherwise a valid row
+    failed = _failed(_mutate(corpus, tmp_path, table, lambda rows: change(rows, corpus)))
     assert set(failed) - set(BASELINE) == {rule}
 
 

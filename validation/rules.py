@@ -17,6 +17,7 @@ from newsspan.dataset.schema import (
     LAYERS,
     ORIGINS,
     RELATION_TYPES,
+    SOURCE_FORMATS,
     STANCE_SCOPES,
     STANCE_VALUES,
     all_labels,
@@ -58,7 +59,7 @@ RULES: tuple[Rule, ...] = (
     Rule("DOC-003", "documents.schema", "warning", "publication dates are plausible (1900 to next year)",
          "expect_column_values_to_be_in_set", _in("published_plausible", [True])),
     Rule("DOC-004", "documents.schema", "critical", "source_format is known", "expect_column_values_to_be_in_set",
-         _in("source_format", ["jsonl", "label-studio", "txt"])),
+         _in("source_format", SOURCE_FORMATS)),
     # spans
     Rule("SPAN-001", "spans.schema", "critical", "layer is a schema layer", "expect_column_values_to_be_in_set",
          _in("layer", [layer.name for layer in LAYERS])),
