@@ -65,7 +65,7 @@ items = pq.read_metadata(work / "spans.parquet").num_rows  # spans checked by th
     "dataset write": """
 from newsspan.dataset.build import _hf_dataset
 from newsspan.dataset.config import BuildOptions
-from newsspan.dataset.hf_write import dataset_yaml
+from newsspan.dataset.hub.writer import dataset_yaml
 counts = _hf_dataset(work, BuildOptions())["rows"]
 (work / "README.md").write_text("---\\n" + dataset_yaml(list(counts["documents"])) + "---\\n")
 items = sum(sum(v.values()) for v in counts.values())

@@ -17,7 +17,7 @@ from typing import Any
 from newsspan.cards.metadata import card_metadata, validate_metadata
 from newsspan.cards.plots import render_plots
 from newsspan.dataset.errors import NewsspanError
-from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
+from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
 
 __all__ = ["render_card", "write_card"]
@@ -42,7 +42,7 @@ def _fmt(value: Any) -> str:
 
 def write_card(folder: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
     """Render the card into ``folder``/README.md (with its plots); returns the path."""
-    from newsspan.dataset.hf_write import dataset_yaml
+    from newsspan.dataset.hub.writer import dataset_yaml
 
     card, metadata, rows = render_card(folder, pretty_name=pretty_name, license_id=license_id)
     problems = validate_metadata(metadata, rows=rows)

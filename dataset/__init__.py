@@ -5,7 +5,7 @@ Offsets everywhere are Python code points into ``documents.text``, half-open ``[
 
 from newsspan.dataset.config import IngestOptions, Settings, load_settings
 from newsspan.dataset.errors import ConfigError, InputError, NewsspanError, OutputError
-from newsspan.dataset.normalize import normalize_text
+from newsspan.dataset.ingest.normalize import normalize_text
 
 __all__ = [
     "ConfigError",

@@ -159,7 +159,7 @@ def shared_copy(build: Path) -> Any:
     """Stories told by more than one document: which outlets reuse the same copy."""
     import polars as pl
 
-    from newsspan.dataset.splits import group_stories
+    from newsspan.dataset.hub.splits import group_stories
 
     documents = scan_tables(build)["documents"].select("doc_id", "outlet", "text").collect()
     stories = group_stories(dict(zip(documents["doc_id"], documents["text"], strict=True)))

@@ -26,7 +26,8 @@ from typing import Any
 
 from newsspan.dataset.config import BuildOptions, GoldOptions, IngestOptions, PreannotateOptions
 from newsspan.dataset.errors import NewsspanError
-from newsspan.dataset.ingest import IngestSummary, ingest_batches
+from newsspan.dataset.ingest.readers import discover_inputs
+from newsspan.dataset.ingest.steps import IngestSummary, ingest_batches
 from newsspan.dataset.io import (
     TableWriter,
     ensure_folder,
@@ -36,7 +37,6 @@ from newsspan.dataset.io import (
     write_json,
     write_table,
 )
-from newsspan.dataset.readers import discover_inputs
 from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 
@@ -110,7 +110,7 @@ def preannotate_to_folder(
 
     ``known`` is a spans table whose human and gold entity strings are propagated.
     """
-    from newsspan.dataset.entities import load_spacy
+    from newsspan.dataset.heuristics.entities import load_spacy
     from newsspan.dataset.preannotate import MODEL_VERSION, entity_lexicon, preannotate_documents
 
     lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
@@ -315,9 +315,9 @@ def _hf_dataset(stage: Path, options: BuildOptions, *, batch: int = DATASET_BATC
     """
     import pyarrow.compute as pc
 
-    from newsspan.dataset.hf_configs import config_rows
-    from newsspan.dataset.hf_write import DatasetWriter
-    from newsspan.dataset.splits import assign_splits, group_stories
+    from newsspan.dataset.hub.rows import config_rows
+    from newsspan.dataset.hub.splits import assign_splits, group_stories
+    from newsspan.dataset.hub.writer import DatasetWriter
 
     documents = read_table(stage / DOCUMENTS.file_name, schema=DOCUMENTS)
     doc_ids = documents["doc_id"]

@@ -47,7 +47,7 @@ def publish(build_folder: Path, repo_id: str, private: bool, dry_run: bool, as_j
     Example:
       newsspan publish build/corpus --repo-id my-lab/news-quotes --private --dry-run
     """
-    from newsspan.dataset.publish import publish_build
+    from newsspan.dataset.hub.publish import publish_build
 
     result = publish_build(build_folder, repo_id, private=private, dry_run=dry_run)
     if as_json:

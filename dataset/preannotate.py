@@ -17,10 +17,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsspan.dataset.boilerplate import DEFAULTS, Proposal, detect_boilerplate
 from newsspan.dataset.config import PreannotateOptions
-from newsspan.dataset.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
-from newsspan.dataset.quotes import detect_quotes
+from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
+from newsspan.dataset.heuristics.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
+from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
+from newsspan.dataset.heuristics.quotes import detect_quotes
 from newsspan.dataset.schema import RELATIONS, SPANS, layer_of
 
 __all__ = ["MODEL_VERSION", "PreannotateResult", "entity_lexicon", "preannotate_documents"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.errors import InputError
-from newsspan.dataset.ingest import METADATA_FIELDS, apply_given_metadata
+from newsspan.dataset.ingest.steps import METADATA_FIELDS, apply_given_metadata
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
 from newsspan.dataset.records import Rejection, rejections_table, rows_table, tuples_table
 from newsspan.dataset.runtime import gc_paused

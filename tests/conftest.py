@@ -7,6 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
+
+# No per-example deadline: speed is shown by benchmarks, never by timed tests, and the first
+# example of a run pays one-off imports (pyarrow loads pandas lazily) on a busy 2-core machine.
+settings.register_profile("newsspan", deadline=None)
+settings.load_profile("newsspan")
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"

@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from newsspan.dataset.features import BOILERPLATE_LINE_LABELS, CONFIGS, ner_tags
+from newsspan.dataset.hub.features import BOILERPLATE_LINE_LABELS, CONFIGS, ner_tags
+from newsspan.dataset.hub.splits import assign_splits, group_stories
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
-from newsspan.dataset.splits import assign_splits, group_stories
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def _names(layer: str) -> list[str]:
 def test_every_config_loads_offline_with_its_features(corpus, config):
     from datasets import load_dataset
 
-    from newsspan.dataset.features import features_for
+    from newsspan.dataset.hub.features import features_for
 
     dataset = load_dataset(str(corpus), name=config, split="train")
     assert dataset.features == features_for(config)
@@ -149,8 +149,8 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
 def test_label_names_are_encoded_in_every_list_element():
     # datasets' encode_example looks at a list's first element only; a first quote without a
     # stance must not leave the next quote's stance as a string
-    from newsspan.dataset.features import features_for
-    from newsspan.dataset.hf_write import _encoder
+    from newsspan.dataset.hub.features import features_for
+    from newsspan.dataset.hub.writer import _encoder
 
     features = features_for("documents")
     quotes = [{"id": "q1", "stance": None}, {"id": "q2", "stance": "FAVOR"}]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspan.dataset.normalize import Decoded, DecodeRefusal, decode_bytes, looks_binary, normalize_text
+from newsspan.dataset.ingest.normalize import Decoded, DecodeRefusal, decode_bytes, looks_binary, normalize_text
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ import json
 import pyarrow.parquet as pq
 import pytest
 
-from newsspan.dataset.boilerplate import detect_boilerplate
-from newsspan.dataset.entities import EntityLexicon, detect_dates, load_spacy, propagate_entities
 from newsspan.dataset.errors import NewsspanError
-from newsspan.dataset.metadata import extract_metadata
-from newsspan.dataset.quotes import detect_quotes, find_quotes
+from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
+from newsspan.dataset.heuristics.entities import EntityLexicon, detect_dates, load_spacy, propagate_entities
+from newsspan.dataset.heuristics.quotes import detect_quotes, find_quotes
+from newsspan.dataset.ingest.metadata import extract_metadata
 
 BODY = "The council said on Tuesday that the new quay would open in May after two years of work on the site."
 

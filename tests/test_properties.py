@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsspan.dataset import ingest as ingest_module
-from newsspan.dataset.ingest import decode_articles, extract_article_metadata, normalize_articles, raw_table
-from newsspan.dataset.metadata import extract_metadata
-from newsspan.dataset.normalize import normalize_text
-from newsspan.dataset.readers import RawArticle
+from newsspan.dataset.ingest import steps as ingest_module
+from newsspan.dataset.ingest.metadata import extract_metadata
+from newsspan.dataset.ingest.normalize import normalize_text
+from newsspan.dataset.ingest.readers import RawArticle
+from newsspan.dataset.ingest.steps import decode_articles, extract_article_metadata, normalize_articles, raw_table
 
 words = st.text(alphabet=string.ascii_lowercase, min_size=2, max_size=9)
 capitalized = words.map(str.capitalize)

@@ -9,7 +9,7 @@ import pytest
 
 from newsspan.dataset.cli import cli
 from newsspan.dataset.errors import NewsspanError
-from newsspan.dataset.publish import ALLOW_PATTERNS, publish_build
+from newsspan.dataset.hub.publish import ALLOW_PATTERNS, publish_build
 
 
 @pytest.fixture(scope="module")

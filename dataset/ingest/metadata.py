@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from newsspan.dataset.boilerplate import classify_line, find_credit, word_count
-from newsspan.dataset.dates import PublishedDate, find_date_expression
+from newsspan.dataset.heuristics.boilerplate import classify_line, find_credit, word_count
+from newsspan.dataset.ingest.dates import PublishedDate, find_date_expression
 
 __all__ = ["ArticleMetadata", "MetaField", "extract_metadata"]
 

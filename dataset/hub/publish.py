@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.errors import InputError, NewsspanError
-from newsspan.dataset.features import CONFIGS
+from newsspan.dataset.hub.features import CONFIGS
 
 __all__ = ["ALLOW_PATTERNS", "publish_build", "upload_plan"]
 

@@ -15,10 +15,10 @@ from itertools import islice
 from typing import Any, Final
 
 from newsspan.dataset.config import PreannotateOptions
+from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 
-__all__ = ["RULES", "BoilerplateRule", "Proposal", "classify_line", "detect_boilerplate", "find_credit", "word_count"]
+__all__ = ["RULES", "BoilerplateRule", "classify_line", "detect_boilerplate", "find_credit", "word_count"]
 
-DEFAULTS: Final = PreannotateOptions()
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 _PROMO_VERB = re.compile(
@@ -146,16 +146,6 @@ def classify_line(line: str, options: PreannotateOptions = DEFAULTS) -> Boilerpl
         if rule.matches(stripped, options):
             return rule
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """A proposed span: label, code-point offsets into the text, and the rule that fired."""
-
-    label: str
-    start: int
-    end: int
-    rule: str
 
 
 def detect_boilerplate(

@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspan.dataset.features import CONTENT
+from newsspan.dataset.hub.features import CONTENT
 
 __all__ = ["ConfigRows", "config_rows", "pseudonym"]
 

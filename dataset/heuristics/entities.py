@@ -19,8 +19,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from newsspan.dataset.boilerplate import Proposal
 from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.heuristics.proposals import Proposal
 
 __all__ = ["EntityLexicon", "detect_dates", "load_spacy", "propagate_entities", "spacy_entities"]
 

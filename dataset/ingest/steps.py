@@ -24,12 +24,12 @@ from typing import Any
 
 import pyarrow as pa
 
-from newsspan.dataset.boilerplate import classify_line, word_count
 from newsspan.dataset.config import IngestOptions
-from newsspan.dataset.dates import parse_iso
-from newsspan.dataset.metadata import extract_metadata
-from newsspan.dataset.normalize import DecodeRefusal, decode_bytes, looks_binary, normalize_text
-from newsspan.dataset.readers import RawArticle, discover_inputs, read_articles
+from newsspan.dataset.heuristics.boilerplate import classify_line, word_count
+from newsspan.dataset.ingest.dates import parse_iso
+from newsspan.dataset.ingest.metadata import extract_metadata
+from newsspan.dataset.ingest.normalize import DecodeRefusal, decode_bytes, looks_binary, normalize_text
+from newsspan.dataset.ingest.readers import RawArticle, discover_inputs, read_articles
 from newsspan.dataset.records import Rejection, rejections_table
 from newsspan.dataset.schema import DOCUMENTS
 

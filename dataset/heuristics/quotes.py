@@ -16,8 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from newsspan.dataset.boilerplate import DEFAULTS, Proposal
 from newsspan.dataset.config import PreannotateOptions
+from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 
 __all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
 

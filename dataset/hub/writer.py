@@ -14,8 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.features import CONFIGS, DEFAULT_CONFIG, features_for
-from newsspan.dataset.hf_configs import ConfigRows
+from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
+from newsspan.dataset.hub.rows import ConfigRows
 
 __all__ = ["DatasetWriter", "dataset_yaml"]
 
