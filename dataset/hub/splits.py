@@ -16,8 +16,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["SplitPlan", "assign_splits", "group_stories"]
+__all__ = ["SPLITS", "SplitPlan", "assign_splits", "group_stories"]
 
+SPLITS = ("train", "validation", "test")  # the split names, in the order of build.split_ratios
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_PARAGRAPH_WORDS = 12  # shorter lines (headings, credits) are not evidence of shared copy
