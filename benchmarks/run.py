@@ -47,13 +47,17 @@ from newsspan.labeling.tables import convert_export
 items = convert_export(data / "export.json", work).rows["spans"]
 """,
     "agreement": """
-from newsspan.labeling.workflow import agreement_report
-items = agreement_report(work, work / "reports")["documents"]
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.stage import StageContext
+from newsspan.labeling.agreement_stage import AgreementStage
+context = StageContext(BuildFolder(work), options={"out": work / "reports"})
+items = AgreementStage().run(context).counts["documents"]
 """,
     "gold": """
-from newsspan.dataset.config import GoldOptions
-from newsspan.labeling.workflow import gold_layer
-items = gold_layer(work, options=GoldOptions())["gold_spans"]
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.stage import StageContext
+from newsspan.labeling.gold_stage import GoldStage
+items = GoldStage().run(StageContext(BuildFolder(work))).counts["gold_spans"]
 """,
     "validation gate": """
 import pyarrow.parquet as pq
@@ -63,10 +67,11 @@ assert report.passed, [r.rule_id for r in report.critical_failures]  # the gener
 items = pq.read_metadata(work / "spans.parquet").num_rows  # spans checked by the 28 rules
 """,
     "dataset write": """
-from newsspan.dataset.build import _hf_dataset
 from newsspan.dataset.config import BuildOptions
+from newsspan.dataset.hub.stage import write_dataset
 from newsspan.dataset.hub.writer import dataset_yaml
-counts = _hf_dataset(work, BuildOptions())["rows"]
+from newsspan.dataset.layout import BuildFolder
+counts = write_dataset(BuildFolder(work), BuildOptions())["rows"]
 (work / "README.md").write_text("---\\n" + dataset_yaml(list(counts["documents"])) + "---\\n")
 items = sum(sum(v.values()) for v in counts.values())
 """,

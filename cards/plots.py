@@ -6,27 +6,26 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.schema import LAYERS, STANCE_VALUES
+
 __all__ = ["render_plots"]
 
-PLOTS = {
-    "labels": "plots/label_distribution.png",
-    "outlets": "plots/spans_per_outlet.png",
-    "stance": "plots/stance_by_outlet.png",
-}
+PLOTS = {"labels": "label_distribution", "outlets": "spans_per_outlet", "stance": "stance_by_outlet"}
+STANCE_COLOURS = dict(zip(STANCE_VALUES, ("#3cb44b", "#e6194b", "#a9a9a9", "#f58231"), strict=True))
 
 
 def render_plots(
-    folder: Path, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
+    folder: BuildFolder, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
 ) -> dict[str, str]:
-    """Label distribution per layer, gold spans per outlet, document stance by outlet."""
+    """Label distribution per layer, gold spans per outlet, document stance by outlet; returns
+    each plot's path relative to the build folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    (folder / "plots").mkdir(exist_ok=True)
-    from newsspan.dataset.schema import LAYERS
-
+    folder.plots.mkdir(exist_ok=True)
     figure, axes = plt.subplots(1, len(LAYERS), figsize=(4 * len(LAYERS), 3.2), squeeze=False)
     counts = Counter(s["label"] for s in spans)
     for axis, layer in zip(axes[0], LAYERS, strict=True):  # schema order, zeros shown
@@ -34,29 +33,28 @@ def render_plots(
         axis.set_title(layer.name)
         axis.invert_yaxis()
     figure.suptitle("Gold spans per label")
-    _save(figure, folder / PLOTS["labels"])
+    _save(figure, folder.plot(PLOTS["labels"]))
 
     per_outlet = Counter(outlets.get(s["doc_id"], "(unknown)") for s in spans)
     figure, axis = plt.subplots(figsize=(7, 3.2))
     axis.barh(list(per_outlet), list(per_outlet.values()), color="#3cb44b")
     axis.invert_yaxis()
     axis.set_title("Gold spans per outlet")
-    _save(figure, folder / PLOTS["outlets"])
+    _save(figure, folder.plot(PLOTS["outlets"]))
 
-    values = ["FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR"]
     rows = Counter((outlets.get(s["doc_id"], "(unknown)"), s["value"]) for s in stance if s["scope"] == "document")
     names = sorted({outlet for outlet, _ in rows})
     figure, axis = plt.subplots(figsize=(7, 3.2))
     left = [0] * len(names)
-    for value, color in zip(values, ("#3cb44b", "#e6194b", "#a9a9a9", "#f58231"), strict=True):
+    for value, color in STANCE_COLOURS.items():
         widths = [rows[(name, value)] for name in names]
         axis.barh(names, widths, left=left, label=value, color=color)
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axis.legend(loc="lower right", fontsize=8)
     axis.invert_yaxis()
     axis.set_title("Document stance toward the target, by outlet")
-    _save(figure, folder / PLOTS["stance"])
-    return dict(PLOTS)
+    _save(figure, folder.plot(PLOTS["stance"]))
+    return {key: folder.relative(folder.plot(name)) for key, name in PLOTS.items()}
 
 
 def _save(figure: Any, path: Path) -> None:

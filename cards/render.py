@@ -18,15 +18,16 @@ from newsspan.cards.metadata import card_metadata, validate_metadata
 from newsspan.cards.plots import render_plots
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
-from newsspan.dataset.schema import LAYERS, STANCE_VALUES
+from newsspan.dataset.hub.splits import SPLITS
+from newsspan.dataset.layout import ALL, BuildFolder
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, LAYERS, SPANS, STANCE, STANCE_VALUES
 
 __all__ = ["render_card", "write_card"]
 
 LICENSE = "cc-by-4.0"  # the annotations; the article texts stay their publishers'
 
 
-def _json(folder: Path, name: str) -> dict[str, Any]:
-    path = folder / name
+def _json(path: Path) -> dict[str, Any]:
     return dict(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else {}
 
 
@@ -40,35 +41,33 @@ def _fmt(value: Any) -> str:
     return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
-def write_card(folder: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
-    """Render the card into ``folder``/README.md (with its plots); returns the path."""
+def write_card(root: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
+    """Render the card into the build folder ``root`` (README.md with its plots); returns the path."""
     from newsspan.dataset.hub.writer import dataset_yaml
 
-    card, metadata, rows = render_card(folder, pretty_name=pretty_name, license_id=license_id)
+    folder = BuildFolder(root)
+    card, metadata, rows = render_card(root, pretty_name=pretty_name, license_id=license_id)
     problems = validate_metadata(metadata, rows=rows)
     if problems:
         raise NewsspanError("the card's metadata is not valid for the Hub: " + "; ".join(problems))
     import yaml
 
-    splits = sorted(
-        {p.stem.split("-")[0] for p in (folder / DEFAULT_CONFIG).glob("*.parquet")},
-        key=["train", "validation", "test"].index,
-    )
-    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True) + dataset_yaml(splits)
-    path = folder / "README.md"
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True) + dataset_yaml(_splits(folder))
+    path = folder.readme
     path.write_text(f"---\n{front}---\n\n{card}", encoding="utf-8")
     return path
 
 
-def render_card(folder: Path, *, pretty_name: str, license_id: str) -> tuple[str, dict[str, Any], int]:
-    """(card body, metadata, rows of the default config) for the build in ``folder``."""
+def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, dict[str, Any], int]:
+    """(card body, metadata, rows of the default config) for the build in ``root``."""
     import jinja2
 
-    manifest = _json(folder, "manifest.json")
-    documents = _rows(folder / "documents.parquet")
-    spans = _rows(folder / "spans.parquet")
+    folder = BuildFolder(root)
+    manifest = _json(folder.manifest)
+    documents = _rows(folder.table(DOCUMENTS))
+    spans = _rows(folder.table(SPANS))
     gold = [s for s in spans if s["origin"] == "gold"]
-    stance = [s for s in _rows(folder / "stance.parquet") if s["origin"] == "gold"]
+    stance = [s for s in _rows(folder.table(STANCE)) if s["origin"] == "gold"]
     outlets = {d["doc_id"]: d.get("outlet") or d.get("agency") or "(unknown)" for d in documents}
     splits = _splits(folder)
     configs = [_config(folder, name) for name in CONFIGS]
@@ -86,7 +85,7 @@ def render_card(folder: Path, *, pretty_name: str, license_id: str) -> tuple[str
         "layer_labels": {layer.name: list(layer.label_names) for layer in LAYERS},
         "stance_values": list(STANCE_VALUES),
         "gold_spans": len(gold),
-        "human_annotations": sum(1 for a in _rows(folder / "annotations.parquet") if a["origin"] == "human"),
+        "human_annotations": sum(1 for a in _rows(folder.table(ANNOTATIONS)) if a["origin"] == "human"),
         "configs": configs,
         "splits": splits,
         "plots": plots,
@@ -105,14 +104,15 @@ def render_card(folder: Path, *, pretty_name: str, license_id: str) -> tuple[str
     return body, metadata, rows
 
 
-def _splits(folder: Path) -> list[str]:
-    names = {p.stem.split("-")[0] for p in (folder / DEFAULT_CONFIG).glob("*.parquet")}
-    return [s for s in ("train", "validation", "test") if s in names]
+def _splits(folder: BuildFolder) -> list[str]:
+    """The splits the build has, in the schema's order."""
+    names = {folder.split_of(p) for p in folder.config_files(DEFAULT_CONFIG)}
+    return [s for s in SPLITS if s in names]
 
 
-def _config(folder: Path, name: str) -> dict[str, Any]:
+def _config(folder: BuildFolder, name: str) -> dict[str, Any]:
     features = features_for(name)
-    per_split = {p.stem.split("-")[0]: _rows(p) for p in sorted((folder / name).glob("*.parquet"))}
+    per_split = {folder.split_of(p): _rows(p) for p in folder.config_files(name)}
     first = next((rows[0] for rows in per_split.values() if rows), {})
     example = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in first.items()}
     for key, value in example.items():
@@ -133,13 +133,9 @@ def _type(feature: Any) -> str:
     return text if len(text) < 90 else text[:87] + "..."
 
 
-def _label_counts(gold: list[dict[str, Any]], folder: Path, splits: list[str]) -> list[dict[str, Any]]:
-    split_of = {
-        row["doc_id"]: split
-        for split in splits
-        for row in _rows(folder / DEFAULT_CONFIG / f"{split}-00000-of-00001.parquet")
-    }
-    counts = Counter((split_of.get(s["doc_id"], splits[0] if splits else "train"), s["label"]) for s in gold)
+def _label_counts(gold: list[dict[str, Any]], folder: BuildFolder, splits: list[str]) -> list[dict[str, Any]]:
+    split_of = {row["doc_id"]: split for split in splits for row in _rows(folder.config_file(DEFAULT_CONFIG, split))}
+    counts = Counter((split_of.get(s["doc_id"], splits[0] if splits else SPLITS[0]), s["label"]) for s in gold)
     return [
         {
             "name": layer.name,
@@ -180,10 +176,10 @@ def _dataset_context(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _annotation_context(folder: Path) -> dict[str, Any]:
-    agreement = _json(folder, "agreement.json")
-    table = [r for r in _rows(folder / "agreement.parquet") if r["annotator_a"] == "*" and r["label"] == "*"]
-    gold = _json(folder, "gold.json")
+def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
+    agreement = _json(folder.summary("agreement"))
+    table = [r for r in _rows(folder.report_table("agreement")) if r["annotator_a"] == ALL and r["label"] == ALL]
+    gold = _json(folder.summary("gold"))
     return {
         "annotators": len(agreement.get("annotators", [])) or "–",
         "agreement_documents": agreement.get("documents", 0),
@@ -204,8 +200,8 @@ def _annotation_context(folder: Path) -> dict[str, Any]:
     }
 
 
-def _quality_context(folder: Path) -> dict[str, Any]:
-    quality = _json(folder, "quality.json")
+def _quality_context(folder: BuildFolder) -> dict[str, Any]:
+    quality = _json(folder.summary("quality"))
     figures = quality.get("figures", {})
     layers = ", ".join(f"{k} {_fmt(v)}" for k, v in sorted(quality.get("layer_overlap_f1", {}).items())) or "–"
     return {
@@ -219,8 +215,8 @@ def _quality_context(folder: Path) -> dict[str, Any]:
     }
 
 
-def _validation_context(folder: Path) -> dict[str, Any]:
-    validation = _json(folder, "validation.json")
+def _validation_context(folder: BuildFolder) -> dict[str, Any]:
+    validation = _json(folder.summary("validation"))
     results = validation.get("results", [])
     failed = [r for r in results if not r["success"]]
     text = (

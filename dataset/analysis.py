@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsspan.dataset.errors import InputError, NewsspanError
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.schema import QUOTE, SAID_BY, STANCE_VALUES, TABLES
 
 __all__ = [
     "TABLE_NAMES",
@@ -24,19 +26,20 @@ __all__ = [
     "stance_by_outlet",
 ]
 
-TABLE_NAMES = ("documents", "spans", "relations", "stance", "annotations", "quarantine")
+TABLE_NAMES = tuple(table.name for table in TABLES)
 
 
 def scan_tables(build: Path) -> dict[str, Any]:
     """Lazy frames of the build's tables, plus ``quotes`` (quotes joined with speaker and outlet)."""
     import polars as pl
 
-    missing = [name for name in TABLE_NAMES if not (build / f"{name}.parquet").is_file()]
+    folder = BuildFolder(build)
+    missing = [table.name for table in TABLES if not folder.table(table).is_file()]
     if missing:
         raise InputError(
             f"{build} is not a newsspan build (missing {', '.join(missing)}); run `newsspan build`", path=build
         )
-    frames = {name: pl.scan_parquet(build / f"{name}.parquet") for name in TABLE_NAMES}
+    frames = {table.name: pl.scan_parquet(folder.table(table)) for table in TABLES}
     frames["documents"] = frames["documents"].with_columns(outlet=pl.coalesce("outlet", "agency", pl.lit("(unknown)")))
     frames["quotes"] = _quotes(frames)
     return frames
@@ -54,12 +57,12 @@ def _quotes(frames: dict[str, Any]) -> Any:
     import polars as pl
 
     spans = _reference(frames["spans"])
-    quotes = spans.filter(pl.col("label") == "QUOTE").select(
+    quotes = spans.filter(pl.col("label") == QUOTE).select(
         "doc_id", "annotation_id", "region_id", pl.col("text").alias("quote"), "start", "end"
     )
     speakers = (
         frames["relations"]
-        .filter(pl.col("relation") == "said_by")
+        .filter(pl.col("relation") == SAID_BY)
         .join(
             spans.select("annotation_id", pl.col("region_id").alias("to_region_id"), pl.col("text").alias("speaker")),
             on=["annotation_id", "to_region_id"],
@@ -80,19 +83,16 @@ def _quotes(frames: dict[str, Any]) -> Any:
 
 
 def quotes_by_speaker(build: Path) -> Any:
-    """Who is quoted by which outlet, how often, and with what stance."""
+    """Who is quoted by which outlet, how often, and with what stance (a column per stance value,
+    lower case, in the schema's order)."""
     import polars as pl
 
+    per_value = {value.lower(): (pl.col("stance") == value).sum() for value in STANCE_VALUES}
     return (
         scan_tables(build)["quotes"]
         .with_columns(speaker=pl.col("speaker").fill_null("(no speaker)"))
         .group_by("speaker", "outlet")
-        .agg(
-            quotes=pl.len(),
-            favor=(pl.col("stance") == "FAVOR").sum(),
-            against=(pl.col("stance") == "AGAINST").sum(),
-            neutral=(pl.col("stance") == "NEUTRAL").sum(),
-        )
+        .agg(quotes=pl.len(), **per_value)
         .sort(["quotes", "speaker", "outlet"], descending=[True, False, False])
     )
 

@@ -15,17 +15,24 @@ import json
 import logging
 import shutil
 import tempfile
-from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from newsspan.dataset.config import Settings
-from newsspan.dataset.console import CONTEXT, progress_bar, settings_of, stderr_console
+from newsspan.dataset.console import (
+    CONTEXT,
+    echo_json,
+    json_option,
+    print_report,
+    progress_bar,
+    run_on_folder,
+    settings_of,
+    stderr_console,
+)
 from newsspan.dataset.errors import NewsspanError
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _Group(click.Group):
@@ -73,52 +80,9 @@ def _ingest_options(settings: Settings, **flags: Any) -> Any:
         raise click.ClickException(str(exc)) from None
 
 
-def _print_summary(ctx: click.Context, title: str, summary: dict[str, Any], out: Path) -> None:
-    from rich.table import Table
-
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_row("inputs", str(summary["inputs"]))
-    table.add_row("documents", str(summary["documents"]))
-    table.add_row("quarantined", str(summary["quarantined"]))
-    for reason, count in summary["quarantine_reasons"].items():
-        table.add_row(f"  {reason}", str(count))
-    for encoding, count in summary["encodings"].items():
-        if encoding != "utf-8":
-            table.add_row(f"decoded as {encoding}", str(count))
-    if summary["hidden_files_skipped"]:
-        table.add_row("hidden files skipped", str(summary["hidden_files_skipped"]))
-    table.add_row("written to", str(out))
-    stderr_console(ctx).print(table)
-
-
-def _print_stages(ctx: click.Context, manifest: dict[str, Any]) -> None:
-    console = stderr_console(ctx)
-    for converted in manifest["convert"]:
-        console.print(
-            f"convert {converted['export']}: {converted['tasks']} tasks, {converted['result_items_converted']} result "
-            f"items in tables, {converted['result_items_quarantined']} quarantined"
-        )
-    if manifest["gold"]:
-        gold = manifest["gold"]
-        console.print(
-            f"gold ({gold['strategy']}): {gold['gold_spans']} spans, {gold['conflicts']} conflicts for review"
-        )
-    gate = manifest["validation"]
-    warnings = ", ".join(gate["failed"]) or "none"
-    console.print(
-        f"validation: {'passed' if gate['passed'] else 'FAILED'} ({gate['rules']} rules; warnings: {warnings})"
-    )
-    dataset = manifest["dataset"]
-    console.print(f"dataset: {', '.join(dataset['rows'])}; {dataset['stories']} stories")
-    if dataset["split_note"]:
-        console.print(f"  {dataset['split_note']}")
-    console.print(f"fingerprint {manifest['fingerprint'][:16]}")
-
-
 _language = click.option("--language", help="ISO 639-1 code for articles that do not state one (e.g. en).")
 _stance_target = click.option("--stance-target", help="Stance target for articles whose metadata names none.")
 _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Largest article accepted, in bytes.")
-_json = click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
 
 
 @cli.command(context_settings=CONTEXT)
@@ -127,7 +91,7 @@ _json = click.option("--json", "as_json", is_flag=True, help="Print the summary 
 @_language
 @_stance_target
 @_max_bytes
-@_json
+@json_option
 @click.pass_context
 def ingest(
     ctx: click.Context,
@@ -148,15 +112,18 @@ def ingest(
     Example:
       newsspan ingest ../shared/seeds --out build/t --language en
     """
-    from newsspan.dataset.build import ingest_to_folder
+    from newsspan.dataset.ingest.stage import IngestStage
+    from newsspan.dataset.layout import BuildFolder
+    from newsspan.dataset.stage import StageContext, run_stage
 
-    options = _ingest_options(settings_of(ctx), language=language, stance_target=stance_target, max_bytes=max_bytes)
+    settings = settings_of(ctx)
+    options = _ingest_options(settings, language=language, stance_target=stance_target, max_bytes=max_bytes)
     with progress_bar(ctx, "ingest") as progress:
-        summary = ingest_to_folder(list(paths), out, options=options, progress=progress).as_dict()
-    if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
-    else:
-        _print_summary(ctx, "ingest", summary, out)
+        context = StageContext(
+            BuildFolder(out), settings=replace(settings, ingest=options), articles=paths, progress=progress
+        )
+        report = run_stage(IngestStage(require_documents=False), context)
+    print_report(ctx, report, as_json=as_json)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -178,7 +145,7 @@ def ingest(
 )
 @_language
 @_stance_target
-@_json
+@json_option
 @click.pass_context
 def build(
     ctx: click.Context,
@@ -192,10 +159,12 @@ def build(
 ) -> None:
     """Build the corpus: the bundled sample by default, or the articles in PATHS.
 
-    Runs every stage that exists (ingest; conversion of the Label Studio exports, which are
-    kept as provenance; the gold layer by the [gold] strategy of newsspan.toml) into a hidden
-    staging folder and swaps it in at the end, with a manifest.json of inputs, exports, counts,
-    versions and output fingerprints. An interrupted build never leaves a complete-looking folder.
+    Runs every stage (ingest; conversion of the Label Studio exports, which are kept as
+    provenance; the gold layer by the [gold] strategy of newsspan.toml; agreement and the
+    pre-annotation rules' quality; the validation gate; the Hugging Face dataset; the manifest;
+    the card) into a hidden staging folder and swaps it in at the end, with a manifest.json of
+    inputs, exports, counts, versions and output fingerprints. An interrupted build never
+    leaves a complete-looking folder.
 
     \b
     Example:
@@ -221,16 +190,18 @@ def build(
                 target,
                 options=options,
                 exports=exports,
-                gold=settings.gold,
-                dataset=settings.build,
+                settings=settings,
                 progress=progress,
                 on_stage=lambda name: progress.describe(f"build: {name}"),
             )
     if as_json:
-        click.echo(json.dumps(result.manifest, indent=2, sort_keys=True))
-    else:
-        _print_summary(ctx, "build", result.manifest["counts"], result.out)
-        _print_stages(ctx, result.manifest)
+        echo_json(result.manifest)
+        return
+    console = stderr_console(ctx)
+    for report in result.reports.values():
+        for line in report.summary:
+            console.print(line, markup=False)
+    console.print(f"written to {result.out}", markup=False)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -242,7 +213,7 @@ def build(
     help="A spans.parquet whose human/gold entity strings are proposed wherever they recur.",
 )
 @click.option("--spacy-model", help="An installed spaCy pipeline to propose entities (never downloaded).")
-@_json
+@json_option
 @click.pass_context
 def preannotate(
     ctx: click.Context, documents: Path, out: Path, known: Path | None, spacy_model: str | None, as_json: bool
@@ -257,56 +228,10 @@ def preannotate(
     Example:
       newsspan preannotate build/t/documents.parquet --out build/pre --known build/corpus/spans.parquet
     """
-    from newsspan.dataset.build import preannotate_to_folder
+    from newsspan.dataset.preannotate import PreannotateStage
 
-    options = settings_of(ctx).preannotate
-    summary = preannotate_to_folder(documents, out, known=known, spacy_model=spacy_model, options=options)
-    if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
-    else:
-        console = stderr_console(ctx)
-        console.print(f"{summary['model_version']}: {summary['documents']} documents, {summary['relations']} relations")
-        for label, count in summary["spans"].items():
-            console.print(f"  {label:<11} {count}")
-
-
-@cli.command(context_settings=CONTEXT)
-@click.argument("tables", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
-@click.option("--write-suites", is_flag=True, help="Regenerate validation/suites/*.json from the rules and exit.")
-@click.option("--data-docs", is_flag=True, help="Also build GX Data Docs (HTML) into OUT/gx-docs.")
-@_json
-@click.pass_context
-def validate(
-    ctx: click.Context, tables: Path | None, out: Path | None, write_suites: bool, data_docs: bool, as_json: bool
-) -> None:
-    """Run every Great Expectations suite over the tables in TABLES: the publish gate.
-
-    Writes validation.json and validation.md (each failed rule with its first offending rows).
-    Exit code 1 when a critical rule fails; warnings are reported and pass.
-
-    \b
-    Example:
-      newsspan validate build/corpus && cat build/corpus/validation.md
-    """
-    if write_suites:
-        from newsspan.validation.suite_files import write_suites as write
-
-        click.echo("\n".join(str(path) for path in write()))
-        return
-    if tables is None:
-        raise click.UsageError("TABLES is required (a `newsspan build` or `label convert` folder)")
-    from newsspan.validation.gate import validate_to_folder
-    from newsspan.validation.report import validation_markdown
-
-    report = validate_to_folder(tables, out, data_docs=data_docs)
-    if as_json:
-        click.echo(json.dumps({k: v for k, v in report.as_dict().items() if k != "results"}, indent=2, sort_keys=True))
-    else:
-        click.echo(validation_markdown(report), nl=False)
-    if not report.passed:
-        failed = ", ".join(r.rule_id for r in report.critical_failures)
-        raise NewsspanError(f"validation failed on critical rule(s) {failed}; see {(out or tables) / 'validation.md'}")
+    report = run_on_folder(ctx, PreannotateStage(), out, documents=documents, known=known, spacy_model=spacy_model)
+    print_report(ctx, report, as_json=as_json)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -346,10 +271,15 @@ def sample(out: Path) -> None:
 
 
 def _register() -> None:
+    """Mount the command groups of the other packages (their CLIs live beside their stages)."""
+    from newsspan.cards.cli import card
     from newsspan.dataset.cli_corpus import COMMANDS
     from newsspan.labeling.cli import label
+    from newsspan.validation.cli import validate
 
     cli.add_command(label)
+    cli.add_command(validate)
+    cli.add_command(card)
     for command in COMMANDS:
         cli.add_command(command)
 

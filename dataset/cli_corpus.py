@@ -1,22 +1,21 @@
-"""Commands over a finished build: ``publish``, ``query``, ``report`` and ``card``.
+"""Commands over a finished build: ``publish``, ``query`` and ``report`` (``card`` is the card stage's, in
+:mod:`newsspan.cards.cli`).
 
 Registered on the root ``newsspan`` group by :mod:`newsspan.dataset.cli`; thin, like the rest.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from newsspan.dataset.console import CONTEXT
+from newsspan.dataset.console import CONTEXT, echo_json, json_option
 
 __all__ = ["COMMANDS"]
 
-_json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 COMMANDS: list[click.Command] = []
 
 
@@ -36,7 +35,7 @@ def command(**settings: Any) -> Callable[[Callable[..., Any]], click.Command]:
 @click.option("--repo-id", required=True, help="The dataset repository, ORG/NAME.")
 @click.option("--private", is_flag=True, help="Create the repository as private.")
 @click.option("--dry-run", is_flag=True, help="Print what would be uploaded; upload nothing.")
-@_json
+@json_option
 def publish(build_folder: Path, repo_id: str, private: bool, dry_run: bool, as_json: bool) -> None:
     """Upload a build's dataset (README, config Parquet files, manifest) to the Hugging Face Hub.
 
@@ -51,7 +50,7 @@ def publish(build_folder: Path, repo_id: str, private: bool, dry_run: bool, as_j
 
     result = publish_build(build_folder, repo_id, private=private, dry_run=dry_run)
     if as_json:
-        click.echo(json.dumps(result, indent=2, sort_keys=True))
+        echo_json(result)
         return
     verb = "would upload" if dry_run else "uploaded"
     click.echo(
@@ -126,25 +125,3 @@ def report(build_folder: Path) -> None:
     ]
     for title, frame in sections:
         click.echo(f"## {title}\n{_table(frame.collect())}")
-
-
-@command(context_settings=CONTEXT)
-@click.argument("build_folder", metavar="BUILD", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--pretty-name", default="newsspan corpus", show_default=True, help="The dataset's display name.")
-@click.option(
-    "--license",
-    "license_id",
-    default="cc-by-4.0",
-    show_default=True,
-    help="Hub licence id of the annotations (the article texts stay their publishers').",
-)
-def card(build_folder: Path, pretty_name: str, license_id: str) -> None:
-    """Regenerate the dataset card (README.md and its plots) of an existing build.
-
-    \b
-    Example:
-      newsspan card build/corpus --pretty-name "Tarsel Strait news corpus"
-    """
-    from newsspan.cards.render import write_card
-
-    click.echo(f"wrote {write_card(build_folder, pretty_name=pretty_name, license_id=license_id)}")

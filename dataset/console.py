@@ -5,18 +5,60 @@ The library never prints; these helpers are the only place output is drawn.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from newsspan.dataset.config import Settings, load_settings
 from newsspan.dataset.errors import NewsspanError
 
-__all__ = ["CONTEXT", "progress_bar", "settings_of", "stderr_console"]
+if TYPE_CHECKING:
+    from newsspan.dataset.stage import Stage, StageReport
+
+__all__ = [
+    "CONTEXT",
+    "echo_json",
+    "json_option",
+    "print_report",
+    "progress_bar",
+    "run_on_folder",
+    "settings_of",
+    "stderr_console",
+]
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+# The one --json option of every command: the machine-readable result on stdout, for scripts.
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, sort_keys=True))
+
+
+def run_on_folder(ctx: click.Context, stage: Stage, folder: Path, **options: Any) -> StageReport:
+    """Run one stage on a build folder, as the build runs it (settings from newsspan.toml)."""
+    from newsspan.dataset.layout import BuildFolder
+    from newsspan.dataset.stage import StageContext, run_stage
+
+    given = {key: value for key, value in options.items() if value is not None}
+    return run_stage(stage, StageContext(BuildFolder(folder), settings=settings_of(ctx), options=given))
+
+
+def print_report(ctx: click.Context, report: StageReport, *, as_json: bool) -> None:
+    """A stage's report: its counts as JSON on stdout (``--json``), else its Markdown report on
+    stdout, else its summary lines on stderr."""
+    if as_json:
+        echo_json(report.counts)
+    elif report.markdown:
+        click.echo(report.markdown, nl=False)
+    else:
+        console = stderr_console(ctx)
+        for line in report.summary:
+            console.print(line, markup=False)  # file names and reasons come from the data
 
 
 def settings_of(ctx: click.Context) -> Settings:

@@ -5,14 +5,15 @@ that names the offending value and the way out. The CLI catches :class:`Newsspan
 prints ``Error: <message>``; any other exception is a bug and keeps its traceback.
 
 Rows a stage can reject and continue without (a bad article, a bad span) are not exceptions:
-they become quarantine rows (see :mod:`newsspan.dataset.quarantine`).
+they become quarantine rows (:class:`newsspan.dataset.records.Rejection`, written to the
+``quarantine`` table with the document, the stage and the reason).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ConfigError", "InputError", "NewsspanError", "OutputError"]
+__all__ = ["ConfigError", "InputError", "NewsspanError", "OutputError", "SyncError"]
 
 
 class NewsspanError(Exception):
@@ -43,8 +44,23 @@ class ConfigError(NewsspanError):
 
 
 class InputError(NewsspanError):
-    """An input path cannot be read at all (missing, not a file or folder, no permission)."""
+    """An input cannot be used: its path cannot be read (missing, not a file or folder, no
+    permission, not Parquet or JSON), or a row in it breaks a rule the next stage relies on and
+    that stage cannot skip the row (a prediction on a layer the schema does not have). ``path``
+    is the file, ``doc_id`` the document of the offending row when there is one."""
 
 
 class OutputError(NewsspanError):
     """An output cannot be written (not a folder, no permission, refusing to overwrite)."""
+
+
+class SyncError(NewsspanError):
+    """Label Studio refused or failed a request after the client's retries.
+
+    ``status`` is the HTTP status of the last response, ``None`` when there was none (server not
+    reachable, a failed export build). The message says what was being done and how to go on.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -22,9 +22,11 @@ from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
 from newsspan.dataset.heuristics.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
 from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 from newsspan.dataset.heuristics.quotes import detect_quotes
-from newsspan.dataset.schema import RELATIONS, SPANS, layer_of
+from newsspan.dataset.io import read_table, write_json, write_table
+from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE, layer_of
+from newsspan.dataset.stage import StageContext, StageReport
 
-__all__ = ["MODEL_VERSION", "PreannotateResult", "entity_lexicon", "preannotate_documents"]
+__all__ = ["MODEL_VERSION", "PreannotateResult", "PreannotateStage", "entity_lexicon", "preannotate_documents"]
 
 # Bump when the rules change, so Label Studio keeps predictions of different versions apart.
 MODEL_VERSION = "newsspan-rules-1"
@@ -114,3 +116,40 @@ def _without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
         if all(proposal.end <= k.start or k.end <= proposal.start for k in kept):
             kept.append(proposal)
     return sorted(kept, key=lambda p: (p.start, p.end))
+
+
+class PreannotateStage:
+    """Prediction tables for a documents table, into the context's folder.
+
+    ``context.options``: ``documents`` (the documents.parquet to read), ``known`` (a spans table
+    whose human and gold entity strings are propagated, or None) and ``spacy_model`` (an
+    installed spaCy pipeline's name, or None). Writes spans, relations, an empty stance table
+    and ``preannotate.json``.
+    """
+
+    name = "preannotate"
+
+    def run(self, context: StageContext) -> StageReport:
+        from newsspan.dataset.heuristics.entities import load_spacy
+
+        folder, given = context.folder, context.options
+        known, spacy_model = given.get("known"), given.get("spacy_model")
+        documents = read_table(given["documents"], schema=DOCUMENTS)
+        lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
+        nlp = load_spacy(spacy_model) if spacy_model else None
+        result = preannotate_documents(documents, lexicon=lexicon, nlp=nlp, options=context.settings.preannotate)
+        write_table(result.spans, folder.table(SPANS), schema=SPANS)
+        write_table(result.relations, folder.table(RELATIONS), schema=RELATIONS)
+        write_table(STANCE.arrow_schema.empty_table(), folder.table(STANCE), schema=STANCE)
+        counts = {
+            "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
+            "documents": documents.num_rows,
+            "known_entity_strings": len(lexicon),
+            "spans": dict(sorted(result.counts.items())),
+            "relations": result.relations.num_rows,
+        }
+        write_json(counts, folder.summary(self.name))
+        lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]
+        lines += [f"  {label:<11} {count}" for label, count in counts["spans"].items()]
+        written = (folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE), folder.summary(self.name))
+        return StageReport(self.name, counts, summary=tuple(lines), files=tuple(folder.relative(p) for p in written))

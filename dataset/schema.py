@@ -61,6 +61,7 @@ from newsspan.dataset.labels import (
 
 __all__ = [
     "ANNOTATIONS",
+    "ANNOTATION_TABLES",
     "CUE",
     "CUED_BY",
     "DOCUMENTS",
@@ -307,3 +308,5 @@ QUARANTINE: Final = Table(
 )
 
 TABLES: Final[tuple[Table, ...]] = (DOCUMENTS, SPANS, RELATIONS, STANCE, ANNOTATIONS, QUARANTINE)
+# The tables that hold annotation content (one row set per annotation, prediction or gold layer).
+ANNOTATION_TABLES: Final[tuple[Table, ...]] = (ANNOTATIONS, SPANS, RELATIONS, STANCE)

@@ -22,11 +22,11 @@ from typing import Any
 
 import pyarrow as pa
 
+from newsspan.dataset.layout import ALL
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
 
 __all__ = ["AGREEMENT_SCHEMA", "AgreementReport", "compute_agreement", "krippendorff_alpha", "span_matches"]
 
-ALL = "*"
 AGREEMENT_SCHEMA = pa.schema(
     [
         ("annotator_a", pa.string()),

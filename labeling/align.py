@@ -21,8 +21,21 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-__all__ = ["Aligned", "Misaligned", "Utf16Index", "align_span", "code_points_from_utf16", "ui_rendering"]
+__all__ = [
+    "AlignReason",
+    "Aligned",
+    "Misaligned",
+    "Utf16Index",
+    "align_span",
+    "code_points_from_utf16",
+    "ui_rendering",
+]
+
+# why a span is refused (rule 5); each is also a conversion quarantine reason, and mypy checks
+# they stay in newsspan.labeling.convert.ConvertReason, where each is explained
+AlignReason = Literal["out_of_range", "empty_span", "text_mismatch"]
 
 _LINE_BREAK = re.compile(r"\r|\n")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -37,7 +50,7 @@ class Aligned:
 
 @dataclass(frozen=True, slots=True)
 class Misaligned:
-    reason: str  # 'out_of_range', 'empty_span', 'text_mismatch'
+    reason: AlignReason
     detail: str
 
 

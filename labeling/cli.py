@@ -6,14 +6,23 @@ imported inside the commands.
 
 from __future__ import annotations
 
-import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import click
 
 from newsspan.dataset.config import LabelStudioOptions
-from newsspan.dataset.console import CONTEXT, progress_bar, settings_of, stderr_console
+from newsspan.dataset.console import (
+    CONTEXT,
+    echo_json,
+    json_option,
+    print_report,
+    progress_bar,
+    run_on_folder,
+    settings_of,
+    stderr_console,
+)
 
 __all__ = ["label"]
 
@@ -100,7 +109,7 @@ def stop(ctx: click.Context) -> None:
     help="A spans.parquet of predictions; relations.parquet and stance.parquet beside it are sent too.",
 )
 @click.option("--stance-target", help="Stance target for documents that have none.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@json_option
 @click.pass_context
 def push(
     ctx: click.Context, documents: Path, predictions: Path | None, stance_target: str | None, as_json: bool
@@ -127,7 +136,7 @@ def push(
 
 @label.command(context_settings=CONTEXT)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON on stdout.")
+@json_option
 @click.pass_context
 def pull(ctx: click.Context, out: Path, as_json: bool) -> None:
     """Download the project's full JSON export into OUT/label-studio-export.json.
@@ -161,7 +170,7 @@ def pull(ctx: click.Context, out: Path, as_json: bool) -> None:
     show_default=True,
     help="How far (code points) a span may be moved to the text the export says it covers.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@json_option
 @click.pass_context
 def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path, max_shift: int, as_json: bool) -> None:
     """Convert a full JSON export into annotations, spans, relations and stance tables.
@@ -185,7 +194,7 @@ def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path,
 @label.command(context_settings=CONTEXT)
 @click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
-@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON on stdout.")
+@json_option
 @click.pass_context
 def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool) -> None:
     """Inter-annotator agreement: span F1 per layer and label, Krippendorff's alpha for stance.
@@ -197,13 +206,9 @@ def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool)
     Example:
       newsspan label agreement build/corpus && cat build/corpus/agreement.md
     """
-    from newsspan.labeling.workflow import agreement_report
+    from newsspan.labeling.agreement_stage import AgreementStage
 
-    summary = agreement_report(tables, out or tables)
-    if as_json:
-        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
-    else:
-        click.echo(summary["markdown"], nl=False)
+    print_report(ctx, run_on_folder(ctx, AgreementStage(), tables, out=out), as_json=as_json)
 
 
 @label.command(context_settings=CONTEXT)
@@ -211,7 +216,7 @@ def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool)
 @click.option("--strategy", type=click.Choice(["majority", "threshold", "prefer"]), help="[default: majority]")
 @click.option("--threshold", type=click.FloatRange(0, 1, min_open=True), help="Share of annotations for 'threshold'.")
 @click.option("--reviewer", "reviewers", multiple=True, help="Annotator whose annotation wins ('prefer'); repeatable.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@json_option
 @click.pass_context
 def gold(
     ctx: click.Context,
@@ -231,14 +236,14 @@ def gold(
     Example:
       newsspan label gold build/corpus --strategy prefer --reviewer lead@example.org
     """
-    from newsspan.labeling.workflow import gold_layer
+    from newsspan.dataset.layout import BuildFolder
+    from newsspan.dataset.stage import StageContext, run_stage
+    from newsspan.labeling.gold_stage import GoldStage
 
-    options = settings_of(ctx).gold.replace(strategy=strategy, threshold=threshold, reviewers=reviewers or None)
-    summary = gold_layer(tables, options=options)
-    if as_json:
-        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
-    else:
-        click.echo(summary["markdown"], nl=False)
+    settings = settings_of(ctx)
+    options = settings.gold.replace(strategy=strategy, threshold=threshold, reviewers=reviewers or None)
+    context = StageContext(BuildFolder(tables), settings=replace(settings, gold=options))
+    print_report(ctx, run_stage(GoldStage(), context), as_json=as_json)
 
 
 @label.command(context_settings=CONTEXT)
@@ -255,7 +260,7 @@ def gold(
     help="documents.parquet [default: beside the gold or the predictions].",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: PREDICTIONS].")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON on stdout.")
+@json_option
 @click.pass_context
 def score(
     ctx: click.Context, predictions: Path, gold: Path, documents: Path | None, out: Path | None, as_json: bool
@@ -273,7 +278,7 @@ def score(
 
     summary = score_report(predictions, gold, documents=documents, out=out)
     if as_json:
-        click.echo(json.dumps({k: v for k, v in summary.items() if k != "markdown"}, indent=2, sort_keys=True))
+        echo_json({k: v for k, v in summary.items() if k != "markdown"})
     else:
         click.echo(summary["markdown"], nl=False)
 
@@ -300,7 +305,7 @@ def invite(ctx: click.Context) -> None:
 
 def _print(ctx: click.Context, as_json: bool, report: dict[str, Any]) -> None:
     if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        echo_json(report)
         return
     console = stderr_console(ctx)
     for key, value in report.items():

@@ -1,7 +1,7 @@
 """The Label Studio API client: the SDK (``label-studio-sdk`` 2.x) behind :class:`SdkBackend`.
 
 Every request goes through :meth:`SdkBackend.call`, which retries a 5xx, a 429 or a dropped
-connection with doubling backoff and turns everything else into a :class:`SyncError` whose
+connection with doubling backoff and turns everything else into a :class:`~newsspan.dataset.errors.SyncError` whose
 message says what to do (server not reachable, token refused, project missing). The token is
 passed to the SDK and never printed, logged or written anywhere.
 """
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from newsspan.dataset.config import LabelStudioOptions
-from newsspan.dataset.errors import ConfigError
+from newsspan.dataset.errors import ConfigError, SyncError
 from newsspan.labeling.server import load_credentials
-from newsspan.labeling.sync import ExistingTask, Project, SyncError
+from newsspan.labeling.sync import ExistingTask, Project
 from newsspan.labeling.tasks import text_sha256
 
 __all__ = ["SdkBackend", "connect", "resolve_url"]

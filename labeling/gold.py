@@ -25,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 
 from newsspan.dataset.config import GoldOptions
+from newsspan.dataset.schema import QUOTE
 
 __all__ = ["CONFLICTS_SCHEMA", "GoldResult", "adjudicate"]
 
@@ -173,7 +174,7 @@ def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need
             )
     with_target = base | {"target": doc.target}
     _stance(result, with_target, doc_id, {v: doc.doc_stance[v] for v in voters if v in doc.doc_stance}, None, need)
-    for key in sorted(k for k in gold if k[1] == "QUOTE"):
+    for key in sorted(k for k in gold if k[1] == QUOTE):
         given = {v: doc.quote_stance[v][key] for v in voters if key in doc.quote_stance.get(v, {})}
         _stance(result, with_target, doc_id, given, key, need)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsspan.labeling.agreement import ALL, AgreementReport
+from newsspan.dataset.layout import ALL
+from newsspan.labeling.agreement import AgreementReport
 
 __all__ = ["agreement_markdown", "gold_markdown", "score_markdown"]
 

@@ -14,15 +14,19 @@ The gold side is the ``gold`` origin when present, else the first human annotati
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 import pyarrow as pa
 
-from newsspan.dataset.schema import LAYERS
+from newsspan.dataset.layout import ALL
+from newsspan.dataset.schema import LAYERS, QUOTE, SAID_BY, layer_of
 from newsspan.labeling.agreement import span_matches
 
 __all__ = [
     "SCORE_SCHEMA",
+    "Assessment",
+    "assess_predictions",
     "boilerplate_line_f1",
     "gold_side",
     "quality_figures",
@@ -30,7 +34,7 @@ __all__ = [
     "speaker_attribution",
 ]
 
-ALL = "*"
+QUOTE_LAYER = layer_of(QUOTE)
 SCORE_SCHEMA = pa.schema(
     [("layer", pa.string()), ("label", pa.string()), ("gold", pa.int32()), ("predicted", pa.int32())]
     + [
@@ -176,14 +180,52 @@ def _speakers(spans: pa.Table, relations: pa.Table) -> dict[str, dict[Region, Re
     regions = {(r["annotation_id"], r["region_id"]): r for r in spans.to_pylist()}
     found: dict[str, dict[Region, Region | None]] = defaultdict(dict)
     for row in regions.values():
-        if row["label"] == "QUOTE":
+        if row["label"] == QUOTE:
             found[row["doc_id"]][(row["start"], row["end"])] = None
     for rel in relations.to_pylist():
         source = regions.get((rel["annotation_id"], rel["from_region_id"]))
         target = regions.get((rel["annotation_id"], rel["to_region_id"]))
-        if rel["relation"] == "said_by" and source is not None and target is not None:
+        if rel["relation"] == SAID_BY and source is not None and target is not None:
             found[source["doc_id"]][(source["start"], source["end"])] = (target["start"], target["end"])
     return found
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """Predictions scored against a reference, once: what ``label score`` and the build report."""
+
+    table: pa.Table  # score_predictions' table: P/R/F1 per layer and label
+    boilerplate_line_f1: float | None
+    speakers: dict[str, Any]  # speaker_attribution's figures
+
+    def layer_f1(self, measure: str) -> dict[str, float | None]:
+        """``{layer: F1}`` over all labels of each layer, ``measure`` "exact" or "overlap"."""
+        return {r["layer"]: r[f"{measure}_f1"] for r in self.table.to_pylist() if r["label"] == ALL}
+
+    def figures(self) -> dict[str, float | None]:
+        """The figures whose floors are pinned: boilerplate line F1, QUOTE overlap F1, speaker accuracy."""
+        rows = self.table.to_pylist()
+        quote = next((r for r in rows if (r["layer"], r["label"]) == (QUOTE_LAYER, QUOTE)), None)
+        return {
+            "boilerplate_line_f1": self.boilerplate_line_f1,
+            "quote_f1_overlap": quote["overlap_f1"] if quote else None,
+            "speaker_accuracy": self.speakers["speaker_accuracy"],
+        }
+
+
+def assess_predictions(
+    texts: dict[str, str],
+    predicted: pa.Table,
+    predicted_relations: pa.Table,
+    reference: pa.Table,
+    reference_relations: pa.Table,
+) -> Assessment:
+    """Every figure of predictions against a reference (spans and relations of each side)."""
+    return Assessment(
+        score_predictions(predicted, reference),
+        boilerplate_line_f1(texts, predicted, reference),
+        speaker_attribution(predicted, predicted_relations, reference, reference_relations),
+    )
 
 
 def quality_figures(
@@ -192,18 +234,6 @@ def quality_figures(
     predicted_relations: pa.Table,
     gold: pa.Table,
     gold_relations: pa.Table,
-    *,
-    scores: pa.Table | None = None,
 ) -> dict[str, float | None]:
-    """The figures whose floors are pinned: boilerplate line F1, QUOTE overlap F1, speaker accuracy.
-
-    ``scores`` is :func:`score_predictions`' table when the caller has computed it already."""
-    table = (scores if scores is not None else score_predictions(predicted, gold)).to_pylist()
-    quote = next((r for r in table if (r["layer"], r["label"]) == ("quote", "QUOTE")), None)
-    return {
-        "boilerplate_line_f1": boilerplate_line_f1(texts, predicted, gold),
-        "quote_f1_overlap": quote["overlap_f1"] if quote else None,
-        "speaker_accuracy": speaker_attribution(predicted, predicted_relations, gold, gold_relations)[
-            "speaker_accuracy"
-        ],
-    }
+    """The pinned figures (see :meth:`Assessment.figures`) of predictions against gold."""
+    return assess_predictions(texts, predicted, predicted_relations, gold, gold_relations).figures()

@@ -7,8 +7,9 @@ testable without a server:
 * a document already in the project (matched on ``doc_id``) is never imported twice;
 * one whose text changed since it was pushed is reported, not re-imported;
 * predictions are added once per (task, model version);
-* a batch that fails after the backend's retries stops the push with what was imported and
-  how to resume (run the same push again: it skips what is there).
+* a batch that fails after the backend's retries (a :class:`~newsspan.dataset.errors.SyncError`)
+  stops the push with what was imported and how to resume (run the same push again: it skips
+  what is there).
 """
 
 from __future__ import annotations
@@ -18,20 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.errors import NewsspanError, SyncError
 from newsspan.labeling.tasks import Prediction
 
-__all__ = ["Backend", "ExistingTask", "Project", "PushReport", "SyncError", "ensure_project", "push_tasks"]
+__all__ = ["Backend", "ExistingTask", "Project", "PushReport", "ensure_project", "push_tasks"]
 
 log = logging.getLogger(__name__)
-
-
-class SyncError(NewsspanError):
-    """Label Studio refused or failed a request after retries."""
-
-    def __init__(self, message: str, *, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass(frozen=True, slots=True)

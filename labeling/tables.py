@@ -21,15 +21,14 @@ from typing import Any
 from newsspan.dataset.errors import InputError
 from newsspan.dataset.ingest.steps import METADATA_FIELDS, apply_given_metadata
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
+from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.records import Rejection, rejections_table, rows_table, tuples_table
 from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
-from newsspan.labeling.convert import STAGE, TaskRows, convert_task, task_doc_id
+from newsspan.labeling.convert import STAGE, TaskRows, convert_task, rejection, task_doc_id
 from newsspan.labeling.tasks import text_sha256
 
 __all__ = ["ConvertSummary", "convert_export", "iter_tasks"]
-
-SUMMARY_FILE = "convert.json"
 
 
 @dataclass
@@ -140,7 +139,8 @@ def convert_export(
     """Convert ``export`` into table files in ``out``; returns the summary (also ``convert.json``)."""
     known = _documents(documents) if documents is not None else None
     ensure_folder(out)
-    (out / SUMMARY_FILE).unlink(missing_ok=True)
+    folder = BuildFolder(out)
+    folder.summary(STAGE).unlink(missing_ok=True)
     tables: list[Table] = [ANNOTATIONS, SPANS, RELATIONS, STANCE, QUARANTINE] + ([DOCUMENTS] if known is None else [])
     summary = ConvertSummary()
     seen: set[Any] = set()
@@ -155,7 +155,7 @@ def convert_export(
 
     with ExitStack() as stack:
         stack.enter_context(gc_paused())  # millions of short-lived objects, no cycles
-        writers = {t.name: stack.enter_context(TableWriter(out / t.file_name, schema=t)) for t in tables}
+        writers = {t.name: stack.enter_context(TableWriter(folder.table(t), schema=t)) for t in tables}
         batches = _Batches(writers, batch_size)
         for task in iter_tasks(export, on_bytes=read):
             summary.tasks += 1
@@ -163,7 +163,7 @@ def convert_export(
         batches.flush()
     if not summary.reconciles:  # a bug, not bad input
         raise AssertionError(f"convert counts do not reconcile: {summary.as_dict()}")
-    write_json(summary.as_dict(), out / SUMMARY_FILE)
+    write_json(summary.as_dict(), folder.summary(STAGE))
     return summary
 
 
@@ -220,38 +220,34 @@ def _refuse_task(
     task_id = task.get("id") if isinstance(task, dict) else None
     source = f"task {task_id}"
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        return Rejection(
+        return rejection(
             source,
             None,
-            STAGE,
             "missing_text",
             f"{source}: its data has no 'text' string (keys: {sorted(data or {})}); "
             "newsspan reads the article from data.text",
         )
     doc_id = task_doc_id(data)
     if task_id in seen:
-        return Rejection(
+        return rejection(
             source,
             doc_id,
-            STAGE,
             "duplicate_task",
             f"{source} (document {doc_id}) appears twice in the export; the first is kept",
         )
     seen.add(task_id)
     if doc_id not in known and not derive:
-        return Rejection(
+        return rejection(
             source,
             doc_id,
-            STAGE,
             "unknown_document",
             f"{source}: document {doc_id} is not in the documents table; pass the documents "
             "it was pushed from, or convert without --documents",
         )
     if doc_id in known and known[doc_id][0] != (text_sha256(data["text"]) if derive else data["text"]):
-        return Rejection(
+        return rejection(
             source,
             doc_id,
-            STAGE,
             "text_changed",
             f"{source}: the text of document {doc_id} differs from "
             + ("an earlier task's" if derive else f"the documents table's ({len(known[doc_id][0])} characters)")

@@ -11,16 +11,20 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import pyarrow as pa
 
-from newsspan.dataset.schema import LAYERS
+from newsspan.dataset.errors import InputError
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.schema import LAYERS, STANCE, STANCE_QUOTE_LABEL, STANCE_SCOPES
 from newsspan.labeling.config import DOC_STANCE, QUOTE_STANCE, TEXT_NAME
 
 __all__ = ["Prediction", "document_tasks", "predictions_by_document", "text_sha256"]
 
-_LAYERS = {layer.name for layer in LAYERS}
+_LAYERS = tuple(layer.name for layer in LAYERS)  # schema order, as error messages list them
+_REWRITE = "or re-run `newsspan preannotate` to write the prediction tables again"
 
 
 def text_sha256(text: str) -> str:
@@ -58,19 +62,46 @@ class Prediction:
         return {"model_version": self.model_version, "result": self.result}
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where the prediction rows came from, as error messages name it."""
+
+    spans: Path | None
+    stance: Path | None
+
+    @classmethod
+    def of(cls, source: str | Path | None) -> _Source:
+        if source is None:
+            return cls(None, None)
+        path = Path(source)
+        return cls(path, BuildFolder(path.parent).table(STANCE))  # `label push` reads stance from beside it
+
+    def name(self, table: Literal["spans", "stance"]) -> str:
+        path = self.spans if table == "spans" else self.stance
+        return str(path) if path is not None else f"the {table} table"
+
+
 def predictions_by_document(
-    spans: pa.Table, relations: pa.Table | None = None, stance: pa.Table | None = None
+    spans: pa.Table,
+    relations: pa.Table | None = None,
+    stance: pa.Table | None = None,
+    *,
+    source: str | Path | None = None,
 ) -> dict[str, list[Prediction]]:
     """Group ``origin == 'prediction'`` rows into one prediction per (document, model version).
 
     The model version is the rows' ``annotator`` (pre-annotation writes its version there).
-    Unknown layers raise ``ValueError``: the tables are validated before they get here.
+    ``source`` is the spans file the rows were read from (the relations and stance files sit
+    beside it); errors name it. A span on a layer the schema does not have, or a stance row
+    Label Studio could not attach (unknown scope, a quote stance whose region is not a span of
+    the same prediction), raises :class:`InputError` with the file, the document and the fix.
     """
+    where = _Source.of(source)
     found: dict[tuple[str, str], Prediction] = {}
     regions: dict[tuple[str, str], dict[str, Any]] = {}
     for row in _predicted(spans):
         if row["layer"] not in _LAYERS:
-            raise ValueError(f"document {row['doc_id']!r}: span layer {row['layer']!r} is not a schema layer")
+            raise _layer_error(row, where)
         prediction = _prediction(found, row)
         value = {"start": row["start"], "end": row["end"], "text": row["text"], "labels": [row["label"]]}
         regions[(row["annotation_id"], row["region_id"])] = value
@@ -88,7 +119,7 @@ def predictions_by_document(
             }
         )
     for row in _predicted(stance):
-        _prediction(found, row).result.append(_stance_item(row, regions))
+        _prediction(found, row).result.append(_stance_item(row, regions, where))
     grouped: dict[str, list[Prediction]] = defaultdict(list)
     for prediction in found.values():
         grouped[prediction.doc_id].append(prediction)
@@ -108,7 +139,35 @@ def _prediction(found: dict[tuple[str, str], Prediction], row: dict[str, Any]) -
     return found[key]
 
 
-def _stance_item(row: dict[str, Any], regions: dict[tuple[str, str], dict[str, Any]]) -> dict[str, Any]:
+def _layer_error(row: dict[str, Any], where: _Source) -> InputError:
+    return InputError(
+        f"{where.name('spans')}: document {row['doc_id']!r}, prediction {row['annotation_id']!r}: span "
+        f"{row['region_id']!r} [{row['start']}, {row['end']}) has layer {row['layer']!r}, not a schema layer; "
+        f"use one of {', '.join(_LAYERS)}, {_REWRITE}",
+        path=where.spans,
+        doc_id=row["doc_id"],
+        start=row["start"],
+        end=row["end"],
+    )
+
+
+def _stance_error(row: dict[str, Any], where: _Source, problem: str, fix: str) -> InputError:
+    return InputError(
+        f"{where.name('stance')}: document {row['doc_id']!r}, prediction {row['annotation_id']!r}: {problem}; "
+        f"{fix}, {_REWRITE}",
+        path=where.stance,
+        doc_id=row["doc_id"],
+    )
+
+
+def _stance_item(row: dict[str, Any], regions: dict[tuple[str, str], dict[str, Any]], where: _Source) -> dict[str, Any]:
+    if row["scope"] not in STANCE_SCOPES:
+        raise _stance_error(
+            row,
+            where,
+            f"stance scope {row['scope']!r} is not one of {', '.join(STANCE_SCOPES)}",
+            "fix the scope column",
+        )
     if row["scope"] == "document":
         region = f"doc-stance-{row['annotation_id']}"
         return {
@@ -120,6 +179,13 @@ def _stance_item(row: dict[str, Any], regions: dict[tuple[str, str], dict[str, A
         }
     span = regions.get((row["annotation_id"], row["region_id"]))
     if span is None:
-        raise ValueError(f"document {row['doc_id']!r}: quote stance names region {row['region_id']!r}, not a span")
+        problem = (
+            f"quote stance {row['value']!r} names region {row['region_id']!r}, which is not a span of that "
+            f"prediction in {where.name('spans')}"
+            if row["region_id"] is not None
+            else f"quote stance {row['value']!r} has no region_id"
+        )
+        fix = f"set region_id to the region_id of a {STANCE_QUOTE_LABEL} span with the same annotation_id"
+        raise _stance_error(row, where, problem, fix)
     value = {"start": span["start"], "end": span["end"], "text": span["text"], "choices": [row["value"]]}
     return {"id": row["region_id"], "from_name": QUOTE_STANCE, "to_name": TEXT_NAME, "type": "choices", "value": value}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsspan.labeling.sync import SyncError
+from newsspan.dataset.errors import SyncError
 
 __all__ = ["invite_link", "sign_up"]
 
@@ -37,7 +37,10 @@ def sign_up(url: str, admin_token: str, *, email: str, password: str) -> str:
             headers={"Referer": link},
         )
         if response.status_code != 302:
-            raise SyncError(f"signing up {email} failed (HTTP {response.status_code}); the e-mail may be taken")
+            raise SyncError(
+                f"signing up {email} failed (HTTP {response.status_code}); the e-mail may be taken",
+                status=response.status_code,
+            )
         token = session.get(f"{url}/api/current-user/token")
         _check(token, f"read the token of {email}")
         return str(token.json()["token"])

@@ -81,7 +81,26 @@ def build(tmp_path: Path) -> Path:
 
 def test_quotes_by_speaker(build):
     rows = analysis.quotes_by_speaker(build).collect().to_dicts()
-    assert rows == [{"speaker": "Brennick", "outlet": "Paper Two", "quotes": 1, "favor": 1, "against": 0, "neutral": 0}]
+    assert rows == [
+        {
+            "speaker": "Brennick",
+            "outlet": "Paper Two",
+            "quotes": 1,
+            "favor": 1,
+            "against": 0,
+            "neutral": 0,
+            "unclear": 0,
+        }
+    ]
+
+
+def test_an_unclear_quote_is_counted_as_unclear_not_dropped(build):
+    stance = pq.read_table(build / STANCE.file_name).to_pylist()
+    for row in stance:
+        row["value"] = "UNCLEAR" if row["scope"] == "quote" else row["value"]
+    pq.write_table(pa.Table.from_pylist(stance, schema=STANCE.arrow_schema), build / STANCE.file_name)
+    (row,) = analysis.quotes_by_speaker(build).collect().to_dicts()
+    assert (row["quotes"], row["favor"], row["unclear"]) == (1, 0, 1)
 
 
 def test_stance_by_outlet(build):

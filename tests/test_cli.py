@@ -191,12 +191,12 @@ def test_interrupted_build_keeps_the_previous_build_and_leaves_nothing_complete(
     assert runner.invoke(cli, ["build", "--out", str(out)]).exit_code == 0
     before = (out / "manifest.json").read_bytes()
 
-    from newsspan.dataset import build as build_module
+    from newsspan.dataset.manifest import ManifestStage
 
     def crash(*args, **kwargs):
         raise KeyboardInterrupt("killed while writing the manifest")
 
-    monkeypatch.setattr(build_module, "_manifest", crash)
+    monkeypatch.setattr(ManifestStage, "run", crash)
     result = runner.invoke(cli, ["build", "--out", str(out)])
     assert result.exit_code != 0
     assert (out / "manifest.json").read_bytes() == before

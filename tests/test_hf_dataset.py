@@ -133,12 +133,13 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
     # one document per batch: rows of one batch go to the right split, and the files are the same
     import shutil
 
-    from newsspan.dataset.build import _hf_dataset
     from newsspan.dataset.config import BuildOptions
+    from newsspan.dataset.hub.stage import write_dataset
+    from newsspan.dataset.layout import BuildFolder
 
     stage = tmp_path / "stage"
     shutil.copytree(built, stage)
-    _hf_dataset(stage, BuildOptions(story_threshold=1.0, split_ratios=(0.5, 0.25, 0.25)), batch=1)
+    write_dataset(BuildFolder(stage), BuildOptions(story_threshold=1.0, split_ratios=(0.5, 0.25, 0.25)), batch=1)
     for path in sorted(built.glob("*/*.parquet")):
         assert pq.read_table(stage / path.parent.name / path.name).equals(pq.read_table(path)), path.name
     config.write_text("[build]\nsplit_ratios = [0.5, 0.5]\n")
@@ -167,12 +168,13 @@ def test_the_dataset_is_written_in_batches_of_documents_with_the_same_rows(corpu
     # over the 10-document sample must give the very rows of one batch, in the same order
     import shutil
 
-    from newsspan.dataset.build import _hf_dataset
     from newsspan.dataset.config import BuildOptions
+    from newsspan.dataset.hub.stage import write_dataset
+    from newsspan.dataset.layout import BuildFolder
 
     stage = tmp_path / "stage"
     shutil.copytree(corpus, stage)
-    summary = _hf_dataset(stage, BuildOptions(), batch=3)
+    summary = write_dataset(BuildFolder(stage), BuildOptions(), batch=3)
     for config in CONFIGS:
         for path in sorted((corpus / config).glob("*.parquet")):
             assert pq.read_table(stage / config / path.name).equals(pq.read_table(path)), f"{config}/{path.name}"

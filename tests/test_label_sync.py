@@ -8,11 +8,11 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.errors import NewsspanError, SyncError
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE
 from newsspan.labeling.client import SdkBackend
 from newsspan.labeling.config import label_config_xml
-from newsspan.labeling.sync import ExistingTask, Project, SyncError, ensure_project, push_tasks
+from newsspan.labeling.sync import ExistingTask, Project, ensure_project, push_tasks
 from newsspan.labeling.tasks import document_tasks, predictions_by_document, text_sha256
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import polars as pl
 
-from newsspan.dataset.schema import LAYERS, RELATION_TYPES
+from newsspan.dataset.schema import LAYERS, QUOTE, RELATION_TYPES, SAID_BY
 
 __all__ = ["derive_frames"]
 
@@ -131,7 +131,7 @@ def _relations(relations: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
 
 def _stance(stance: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
     quotes = (
-        spans.filter(pl.col("label") == "QUOTE")
+        spans.filter(pl.col("label") == QUOTE)
         .select("annotation_id", "region_id", pl.lit(True).alias("is_quote"))
         .unique(subset=["annotation_id", "region_id"])
     )
@@ -144,9 +144,9 @@ def _stance(stance: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
 
 
 def _gold_quotes(spans: pl.DataFrame, relations: pl.DataFrame) -> pl.DataFrame:
-    gold = spans.filter((pl.col("origin") == "gold") & (pl.col("label") == "QUOTE"))
+    gold = spans.filter((pl.col("origin") == "gold") & (pl.col("label") == QUOTE))
     said = (
-        relations.filter(pl.col("relation") == "said_by")
+        relations.filter(pl.col("relation") == SAID_BY)
         .select("annotation_id", pl.col("from_region_id").alias("region_id"), pl.lit(True).alias("has_said_by"))
         .unique(subset=["annotation_id", "region_id"])
     )

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.errors import InputError
+from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
 from newsspan.validation.derive import derive_frames
 from newsspan.validation.suite_files import load_suite, read_suite_files
 
-__all__ = ["RuleResult", "ValidationReport", "validate_tables", "validate_to_folder"]
+__all__ = ["RuleResult", "ValidationReport", "validate_tables"]
 
 EXAMPLES = 5
 DOCS_SITE = "newsspan"  # the ephemeral context has a default site of its own, which is never built
@@ -79,7 +80,7 @@ def _read(folder: Path, table: Table) -> Any:
 
     from newsspan.dataset.io import read_table
 
-    path = folder / table.file_name
+    path = BuildFolder(folder).table(table)
     if not path.is_file():
         raise InputError(
             f"{folder} has no {table.file_name}; validate a `newsspan build` or `label convert` folder", path=path
@@ -207,17 +208,3 @@ def _examples(frame: Any, indices: list[Any]) -> list[dict[str, Any]]:
                 row["text"] = row["text"][:57] + "..."
             rows.append(row)
     return rows
-
-
-def validate_to_folder(tables: Path, out: Path | None = None, *, data_docs: bool = False) -> ValidationReport:
-    """Validate ``tables`` and write validation.json and validation.md into ``out`` (or ``tables``),
-    with GX Data Docs in ``gx-docs/`` there when asked."""
-    from newsspan.dataset.io import ensure_folder, write_json
-    from newsspan.validation.report import validation_markdown
-
-    target = out or tables
-    report = validate_tables(tables, data_docs=target / "gx-docs" if data_docs else None)
-    ensure_folder(target)
-    write_json(report.as_dict(), target / "validation.json")
-    (target / "validation.md").write_text(validation_markdown(report), encoding="utf-8")
-    return report

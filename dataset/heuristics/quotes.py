@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from newsspan.dataset.config import PreannotateOptions
 from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
+from newsspan.dataset.labels import CUE, CUED_BY, QUOTE, SAID_BY, SPEAKER
 
 __all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
 
@@ -144,11 +145,11 @@ def detect_quotes(
         attribution = direct or _same_sentence(text, index, quotes, found)
         if attribution is None and len(text[quote[1] : quote[2]].split()) < options.min_quote_words:
             continue
-        region = result.add(Proposal("QUOTE", quote[1], quote[2], "quotation_marks"))
+        region = result.add(Proposal(QUOTE, quote[1], quote[2], "quotation_marks"))
         if attribution is not None:
             speaker, cue, rule = attribution
-            result.relations.append((region, result.add(Proposal("SPEAKER", *speaker, rule)), "said_by"))
-            result.relations.append((region, result.add(Proposal("CUE", *cue, rule)), "cued_by"))
+            result.relations.append((region, result.add(Proposal(SPEAKER, *speaker, rule)), SAID_BY))
+            result.relations.append((region, result.add(Proposal(CUE, *cue, rule)), CUED_BY))
     return result
 
 

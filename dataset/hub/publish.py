@@ -15,10 +15,18 @@ from typing import Any
 
 from newsspan.dataset.errors import InputError, NewsspanError
 from newsspan.dataset.hub.features import CONFIGS
+from newsspan.dataset.layout import BuildFolder
 
 __all__ = ["ALLOW_PATTERNS", "publish_build", "upload_plan"]
 
-ALLOW_PATTERNS = ["README.md", "manifest.json", "*.png", *[f"{config}/*.parquet" for config in CONFIGS]]
+_LAYOUT = BuildFolder(Path())
+# the card, the manifest, the card's plots and every config's Parquet files, as the layout names them
+ALLOW_PATTERNS = [
+    _LAYOUT.readme.name,
+    _LAYOUT.manifest.name,
+    f"{_LAYOUT.plots.name}/*.png",
+    *[f"{_LAYOUT.config(config).name}/*.parquet" for config in CONFIGS],
+]
 _REPO_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
@@ -31,7 +39,7 @@ def upload_plan(build: Path) -> list[Path]:
 
 
 def _manifest(build: Path) -> dict[str, Any]:
-    path = build / "manifest.json"
+    path = BuildFolder(build).manifest
     if not path.is_file():
         raise InputError(f"{build} is not a newsspan build (no manifest.json); run `newsspan build` first", path=path)
     return dict(json.loads(path.read_text(encoding="utf-8")))

@@ -22,12 +22,17 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspan.dataset.hub.features import CONTENT
+from newsspan.dataset.hub.features import CONTENT, DOCUMENT_FIELDS
+from newsspan.dataset.schema import CUED_BY, QUOTE, SAID_BY
 
 __all__ = ["ConfigRows", "config_rows", "pseudonym"]
 
 _SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”’']?|\n|$)")
 _TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
+_QUOTE_FIELDS = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "stance")
+_ANNOTATION_SPAN_FIELDS = ("region_id", "layer", "start", "end", "text", "label")
+
+Row = dict[str, Any]
 
 
 @dataclass
@@ -36,11 +41,35 @@ class ConfigRows:
     misaligned: int = 0  # entities whose edges fall inside a token (ner)
 
 
-def _by_doc(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
-    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """The corpus tables grouped once, so every document's rows are looked up, not searched."""
+
+    gold: dict[str, list[Row]]  # doc_id -> gold spans
+    links: dict[tuple[str, str, str], str]  # (annotation_id, from_region_id, relation) -> to_region_id
+    stances: dict[tuple[str, str, str | None], str]  # gold (annotation_id, scope, region_id) -> value
+    document_stance: dict[str, str]  # doc_id -> gold document-scope stance
+    annotations: dict[str, list[Row]]  # doc_id -> human annotations
+    annotation_spans: dict[str, list[Row]]  # annotation_id -> its spans
+
+
+def _group(rows: list[Row], key: str) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
-        grouped[row["doc_id"]].append(row)
+        grouped[row[key]].append(row)
     return grouped
+
+
+def _index(spans: list[Row], relations: list[Row], stance: list[Row], annotations: list[Row]) -> _Index:
+    gold_stance = [s for s in stance if s["origin"] == "gold"]
+    return _Index(
+        gold=_group([s for s in spans if s["origin"] == "gold"], "doc_id"),
+        links={(r["annotation_id"], r["from_region_id"], r["relation"]): r["to_region_id"] for r in relations},
+        stances={(s["annotation_id"], s["scope"], s["region_id"]): s["value"] for s in gold_stance},
+        document_stance={s["doc_id"]: s["value"] for s in gold_stance if s["scope"] == "document"},
+        annotations=_group([a for a in annotations if a["origin"] == "human"], "doc_id"),
+        annotation_spans=_group([s for s in spans if s["origin"] == "human"], "annotation_id"),
+    )
 
 
 def config_rows(
@@ -52,85 +81,66 @@ def config_rows(
     stories: dict[str, str],
 ) -> ConfigRows:
     """Rows (label names, not ids) of every config, per document in ``documents`` order."""
-    gold = _by_doc([s for s in spans if s["origin"] == "gold"])
-    links = {(r["annotation_id"], r["from_region_id"], r["relation"]): r["to_region_id"] for r in relations}
-    stances = {(s["annotation_id"], s["scope"], s["region_id"]): s["value"] for s in stance if s["origin"] == "gold"}
-    annotations_of = _by_doc([a for a in annotations if a["origin"] == "human"])
-    spans_of: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in spans:
-        if row["origin"] == "human":
-            spans_of[row["annotation_id"]].append(row)
-    document_stance = {s["doc_id"]: s["value"] for s in stance if s["origin"] == "gold" and s["scope"] == "document"}
+    index = _index(spans, relations, stance, annotations)
     out = ConfigRows()
     for document in documents:
-        doc_id, text = document["doc_id"], document["text"]
-        regions = gold.get(doc_id, [])
-        quotes = _quotes(regions, links, stances)
+        doc_id = document["doc_id"]
+        regions = index.gold.get(doc_id, [])
+        quotes = _quotes(regions, index.links, index.stances)
         boiler = [r for r in regions if r["layer"] == "boilerplate"]
-        out.rows["documents"].append(
-            {
-                **{
-                    k: document.get(k)
-                    for k in (
-                        "doc_id",
-                        "source",
-                        "outlet",
-                        "agency",
-                        "title",
-                        "dek",
-                        "dateline",
-                        "published",
-                        "published_at",
-                        "language",
-                        "text",
-                        "stance_target",
-                    )
-                },
-                "story_id": stories[doc_id],
-                "entities": [_span(r) for r in regions if r["layer"] == "entity"],
-                "quotes": quotes,
-                "boilerplate": [_span(r) for r in boiler],
-                "stance": document_stance.get(doc_id),
-            }
-        )
-        for quote in quotes:
-            out.rows["quotes"].append(
-                {
-                    "doc_id": doc_id,
-                    "quote_id": quote["id"],
-                    "outlet": document.get("outlet"),
-                    "stance_target": document.get("stance_target"),
-                    "context": _sentence_around(text, quote["start"]),
-                    **{
-                        k: quote[k]
-                        for k in ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "stance")
-                    },
-                }
-            )
+        story, stance_value = stories[doc_id], index.document_stance.get(doc_id)
+        out.rows["documents"].append(_document_row(document, regions, quotes, boiler, story, stance_value))
+        out.rows["quotes"].extend(_quote_rows(document, quotes))
         out.rows["boilerplate"].extend(_lines(document, boiler))
         out.misaligned += _ner(out.rows["ner"], document, regions, boiler)
-        for annotation in annotations_of.get(doc_id, []):  # grouped once: linear in the corpus
-            mine = spans_of[annotation["annotation_id"]]
-            out.rows["annotations"].append(
-                {
-                    "doc_id": doc_id,
-                    "annotation_id": annotation["annotation_id"],
-                    "annotator": pseudonym(annotation["annotator"]),
-                    "lead_time": annotation["lead_time"],
-                    "spans": [
-                        {
-                            "region_id": s["region_id"],
-                            "layer": s["layer"],
-                            "start": s["start"],
-                            "end": s["end"],
-                            "text": s["text"],
-                            "label": s["label"],
-                        }
-                        for s in mine
-                    ],
-                }
-            )
+        out.rows["annotations"].extend(_annotation_rows(doc_id, index))
     return out
+
+
+def _document_row(
+    document: Row, regions: list[Row], quotes: list[Row], boiler: list[Row], story_id: str, stance: str | None
+) -> Row:
+    """The documents config's row: the table's metadata, the story, the gold layers and stance."""
+    return {
+        **{name: document.get(name) for name in DOCUMENT_FIELDS},
+        "story_id": story_id,
+        "entities": [_span(r) for r in regions if r["layer"] == "entity"],
+        "quotes": quotes,
+        "boilerplate": [_span(r) for r in boiler],
+        "stance": stance,
+    }
+
+
+def _quote_rows(document: Row, quotes: list[Row]) -> list[Row]:
+    """The quotes config's rows: a document's gold quotes, each with the sentence around it."""
+    return [
+        {
+            "doc_id": document["doc_id"],
+            "quote_id": quote["id"],
+            "outlet": document.get("outlet"),
+            "stance_target": document.get("stance_target"),
+            "context": _sentence_around(document["text"], quote["start"]),
+            **{name: quote[name] for name in _QUOTE_FIELDS},
+        }
+        for quote in quotes
+    ]
+
+
+def _annotation_rows(doc_id: str, index: _Index) -> list[Row]:
+    """The annotations config's rows: a document's human annotations, annotators pseudonymous."""
+    return [
+        {
+            "doc_id": doc_id,
+            "annotation_id": annotation["annotation_id"],
+            "annotator": pseudonym(annotation["annotator"]),
+            "lead_time": annotation["lead_time"],
+            "spans": [
+                {name: s[name] for name in _ANNOTATION_SPAN_FIELDS}
+                for s in index.annotation_spans.get(annotation["annotation_id"], [])
+            ],
+        }
+        for annotation in index.annotations.get(doc_id, [])  # grouped once: linear in the corpus
+    ]
 
 
 def pseudonym(annotator: str | None) -> str | None:
@@ -157,10 +167,10 @@ def _quotes(
 ) -> list[dict[str, Any]]:
     by_id = {(r["annotation_id"], r["region_id"]): r for r in regions}
     quotes = []
-    for region in (r for r in regions if r["label"] == "QUOTE"):
+    for region in (r for r in regions if r["label"] == QUOTE):
         key = region["annotation_id"]
-        speaker = by_id.get((key, links.get((key, region["region_id"], "said_by"), "")))
-        cue = by_id.get((key, links.get((key, region["region_id"], "cued_by"), "")))
+        speaker = by_id.get((key, links.get((key, region["region_id"], SAID_BY), "")))
+        cue = by_id.get((key, links.get((key, region["region_id"], CUED_BY), "")))
         quotes.append(
             {
                 "id": region["region_id"],

@@ -23,6 +23,8 @@ _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_PARAGRAPH_WORDS = 12  # shorter lines (headings, credits) are not evidence of shared copy
 COMMON = 50  # a 5-gram in more paragraphs than this is a stock phrase
+# 80/10/10, as build.split_ratios' default, for callers that pass no ratios
+_DEFAULT_RATIOS: tuple[tuple[str, float], ...] = tuple(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 
 
 def _shingles(paragraph: str) -> frozenset[int]:
@@ -77,7 +79,7 @@ class SplitPlan:
 def assign_splits(
     stories: dict[str, str],
     *,
-    ratios: Sequence[tuple[str, float]] = (("train", 0.8), ("validation", 0.1), ("test", 0.1)),
+    ratios: Sequence[tuple[str, float]] = _DEFAULT_RATIOS,
 ) -> SplitPlan:
     """Deterministic split per story: stories ordered by a hash of their id, the smaller splits
     take their share (at least one story each) and the first split the rest. A corpus too small

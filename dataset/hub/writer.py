@@ -1,10 +1,10 @@
 """Writing the Hugging Face dataset: one Parquet file per config and split, and the README YAML.
 
-Files follow ``push_to_hub``'s layout, ``<config>/<split>-00000-of-00001.parquet``, written with
-the Arrow schema of the config's ``Features`` (which carries the ``huggingface`` metadata that
-keeps ``ClassLabel`` names), and the README's ``configs`` and ``dataset_info`` are generated from
-the same features, so ``datasets.load_dataset(folder, name=config)`` reads it offline exactly as
-it would from the Hub.
+Files follow ``push_to_hub``'s layout (one file per config and split, named in
+:mod:`newsspan.dataset.layout`), written with the Arrow schema of the config's ``Features``
+(which carries the ``huggingface`` metadata that keeps ``ClassLabel`` names), and the README's
+``configs`` and ``dataset_info`` are generated from the same features, so
+``datasets.load_dataset(folder, name=config)`` reads it offline exactly as it would from the Hub.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from typing import Any
 
 from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hub.rows import ConfigRows
+from newsspan.dataset.hub.splits import SPLITS
+from newsspan.dataset.layout import BuildFolder
 
 __all__ = ["DatasetWriter", "dataset_yaml"]
-
-SPLITS = ("train", "validation", "test")
 
 
 class DatasetWriter:
@@ -31,6 +31,7 @@ class DatasetWriter:
 
     def __init__(self, folder: Path, splits: dict[str, str]) -> None:
         self.folder = folder
+        self.layout = BuildFolder(folder)
         self.splits = splits
         self.used = [s for s in SPLITS if s in set(splits.values())]
         self.counts: dict[str, dict[str, int]] = {config: dict.fromkeys(self.used, 0) for config in CONFIGS}
@@ -42,10 +43,10 @@ class DatasetWriter:
         import pyarrow.parquet as pq
 
         for config in CONFIGS:
-            (self.folder / config).mkdir(parents=True, exist_ok=True)
+            self.layout.config(config).mkdir(parents=True, exist_ok=True)
             schema = self._schemas[config]
             for split in self.used:
-                path = self.folder / config / f"{split}-00000-of-00001.parquet"
+                path = self.layout.config_file(config, split)
                 self._writers[config, split] = pq.ParquetWriter(path, schema, compression="zstd")
         return self
 

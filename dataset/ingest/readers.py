@@ -9,6 +9,8 @@ becomes a :class:`Rejection`; nothing is skipped silently.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -83,16 +85,23 @@ def _size(path: Path) -> int:
 
 
 def read_articles(
-    files: Sequence[InputFile], *, max_bytes: int, on_bytes: Callable[[int], None] | None = None
+    files: Sequence[InputFile],
+    *,
+    max_bytes: int,
+    on_bytes: Callable[[int], None] | None = None,
+    seen: list[dict[str, Any]] | None = None,
 ) -> Iterator[RawArticle | Rejection]:
     """Yield every article (or the rejection that stands for it) of ``files``, in order.
 
     ``on_bytes(n)`` is told how many bytes of input each step consumed (for progress bars).
+    ``seen`` receives, per file, ``{"name", "sha256", "bytes"}`` of the bytes as they were read
+    (the build's provenance: the inputs are read once, never re-hashed later).
     """
     count = on_bytes or (lambda n: None)
     for input_file in files:
         suffix = input_file.path.suffix.lower()
         kind = SUFFIXES.get(suffix)
+        digest = _Digest()
         if kind is None:
             yield _reject(
                 input_file.name,
@@ -101,18 +110,45 @@ def read_articles(
                 ".txt (one article per file) or .jsonl (one JSON object with a 'text' field per line)",
             )
         elif kind == "txt":
-            yield _read_txt(input_file, max_bytes=max_bytes)
+            yield _read_txt(input_file, max_bytes=max_bytes, digest=digest)
         else:
-            yield from _read_jsonl(input_file, max_bytes=max_bytes, on_bytes=count)
-            continue
-        count(_size(input_file.path))
+            yield from _read_jsonl(input_file, max_bytes=max_bytes, on_bytes=count, digest=digest)
+        if kind != "jsonl":
+            count(_size(input_file.path))
+        if seen is not None:
+            seen.append(_provenance(input_file, digest, unread=kind is None))
+
+
+class _Digest:
+    """The sha256 of the bytes read from one input file, and whether any were read."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.fed = False
+
+    def update(self, data: bytes) -> None:
+        self._hash.update(data)
+        self.fed = True
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _provenance(input_file: InputFile, digest: _Digest, *, unread: bool) -> dict[str, Any]:
+    """The manifest entry of one input; a file that was not read (refused by its name or size) is
+    hashed here, so every input is described by its own bytes."""
+    if unread or not digest.fed:
+        with contextlib.suppress(OSError), input_file.path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return {"name": input_file.name, "sha256": digest.hexdigest(), "bytes": _size(input_file.path)}
 
 
 def _reject(source: str, reason: str, detail: str) -> Rejection:
     return Rejection(source=source, doc_id=None, stage=_STAGE, reason=reason, detail=detail)
 
 
-def _read_txt(input_file: InputFile, *, max_bytes: int) -> RawArticle | Rejection:
+def _read_txt(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawArticle | Rejection:
     try:
         size = input_file.path.stat().st_size
         if size > max_bytes:
@@ -125,18 +161,19 @@ def _read_txt(input_file: InputFile, *, max_bytes: int) -> RawArticle | Rejectio
         raw = input_file.path.read_bytes()
     except OSError as exc:
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
+    digest.update(raw)
     return RawArticle(input_file.name, "txt", raw)
 
 
 def _read_jsonl(
-    input_file: InputFile, *, max_bytes: int, on_bytes: Callable[[int], None]
+    input_file: InputFile, *, max_bytes: int, on_bytes: Callable[[int], None], digest: _Digest
 ) -> Iterator[RawArticle | Rejection]:
     try:
         handle = input_file.path.open("rb")
     except OSError as exc:
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
     with handle:
-        for number, line, too_long in _lines(handle, limit=max_bytes):
+        for number, line, too_long in _lines(handle, limit=max_bytes, digest=digest):
             on_bytes(len(line) if not too_long else max_bytes)
             source = f"{input_file.name}:{number}"
             if too_long:
@@ -150,17 +187,19 @@ def _read_jsonl(
                 yield _parse_jsonl_line(source, line)
 
 
-def _lines(handle: BinaryIO, *, limit: int) -> Iterator[tuple[int, bytes, bool]]:
+def _lines(handle: BinaryIO, *, limit: int, digest: _Digest) -> Iterator[tuple[int, bytes, bool]]:
     """(1-based number, bytes, too_long) per line, never holding more than ``limit`` bytes."""
     number = 0
     while True:
         line = handle.readline(limit + 1)
+        digest.update(line)
         if not line:
             return
         number += 1
         if len(line) > limit and not line.endswith(b"\n"):
             while line and not line.endswith(b"\n"):  # skip the rest of the long line
                 line = handle.readline(1 << 20)
+                digest.update(line)
             yield number, b"", True
         else:
             yield number, line, False

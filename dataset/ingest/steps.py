@@ -294,6 +294,8 @@ class IngestSummary:
     reasons: Counter[str] = field(default_factory=Counter)
     encodings: Counter[str] = field(default_factory=Counter)
     hidden_skipped: int = 0
+    # per input file as read: {"name", "sha256", "bytes"} (the build manifest's `inputs`)
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def reconciles(self) -> bool:
@@ -342,7 +344,7 @@ def ingest_batches(
 
     consumed(0)
     pending: list[RawArticle | Rejection] = []
-    for item in read_articles(inputs.files, max_bytes=options.max_bytes, on_bytes=consumed):
+    for item in read_articles(inputs.files, max_bytes=options.max_bytes, on_bytes=consumed, seen=summary.files):
         pending.append(item)
         if len(pending) >= options.batch_size:
             yield _run_batch(pending, options, duplicates, summary)

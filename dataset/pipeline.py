@@ -1,0 +1,38 @@
+"""The pipeline: the ordered stages of ``newsspan build``, declared once.
+
+This is the one module of ``newsspan.dataset`` that imports upward (``labeling``,
+``validation``, ``cards``): it assembles the stages those packages define. A new stage is one
+file with a class that has a ``name`` and ``run(context) -> StageReport``
+(see :mod:`newsspan.dataset.stage`), and one line in :func:`build_stages`.
+"""
+
+from __future__ import annotations
+
+from newsspan.dataset.stage import Stage
+
+__all__ = ["build_stages"]
+
+
+def build_stages() -> tuple[Stage, ...]:
+    """The stages of a build, in order (imported here, so ``newsspan --help`` stays fast)."""
+    from newsspan.cards.stage import CardStage
+    from newsspan.dataset.hub.stage import DatasetStage
+    from newsspan.dataset.ingest.stage import IngestStage
+    from newsspan.dataset.manifest import ManifestStage
+    from newsspan.labeling.agreement_stage import AgreementStage
+    from newsspan.labeling.convert_stage import ConvertStage
+    from newsspan.labeling.gold_stage import GoldStage
+    from newsspan.labeling.quality_stage import QualityStage
+    from newsspan.validation.stage import ValidationStage
+
+    return (
+        IngestStage(),  # articles -> documents, quarantine
+        ConvertStage(),  # Label Studio exports -> converted annotation tables (kept under exports/)
+        GoldStage(),  # the gold layer; the corpus annotation tables, written once
+        AgreementStage(),  # inter-annotator agreement
+        QualityStage(),  # the pre-annotation rules scored against gold
+        ValidationStage(),  # the publish gate: a critical failure stops the build
+        DatasetStage(),  # the Hugging Face configs and splits
+        ManifestStage(),  # manifest.json from the reports above
+        CardStage(),  # README.md (the card) and its plots, from the finished build
+    )

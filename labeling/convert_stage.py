@@ -1,0 +1,73 @@
+"""The convert stage of a build: the Label Studio exports → converted annotation tables.
+
+Each export is copied into the build (``exports/NN-name``, the release's provenance, listed with
+its sha256 in the manifest) and converted against the build's documents into its own hidden
+folder; the gold stage then writes the corpus tables from those parts and the gold layer, each
+table once. Conversion quarantine rows join the ingest quarantine. Without exports, the corpus
+annotation tables are written here, empty, so later stages can rely on them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import Any
+
+from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.io import file_sha256, read_table, write_table
+from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.schema import ANNOTATION_TABLES, DOCUMENTS, QUARANTINE
+from newsspan.dataset.stage import StageContext, StageReport
+
+__all__ = ["ConvertStage"]
+
+
+class ConvertStage:
+    """Convert every export of ``context.exports``; the counts are one summary per export."""
+
+    name = "convert"
+
+    def run(self, context: StageContext) -> StageReport:
+        import pyarrow as pa
+
+        from newsspan.labeling.tables import convert_export
+
+        folder = context.folder
+        missing = [e for e in context.exports if not e.is_file()]
+        if missing:
+            raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
+        summaries: list[dict[str, Any]] = []
+        kept: list[dict[str, Any]] = []
+        for number, export in enumerate(context.exports, start=1):
+            copy = folder.kept_export(number, export)
+            copy.parent.mkdir(exist_ok=True)
+            shutil.copyfile(export, copy)
+            summary = convert_export(copy, folder.converted(number), documents=folder.table(DOCUMENTS))
+            summaries.append({"export": folder.relative(copy), **summary.as_dict()})
+            kept.append(_export_entry(folder, copy) | {"source": export.name})
+        parts = folder.converted_parts()
+        quarantine = [read_table(folder.table(QUARANTINE), schema=QUARANTINE)]
+        quarantine += [read_table(BuildFolder(part).table(QUARANTINE), schema=QUARANTINE) for part in parts]
+        write_table(pa.concat_tables(quarantine), folder.table(QUARANTINE), schema=QUARANTINE)
+        written = [folder.table(QUARANTINE), *(folder.root / e["name"] for e in kept)]
+        if not parts:  # nothing to convert or adjudicate: the annotation tables are empty
+            for table in ANNOTATION_TABLES:
+                write_table(table.arrow_schema.empty_table(), folder.table(table), schema=table)
+                written.append(folder.table(table))
+        return StageReport(
+            self.name,
+            summaries,  # one summary per export
+            summary=tuple(_line(s) for s in summaries),
+            files=tuple(folder.relative(p) for p in written),
+            provenance={"exports": kept},
+        )
+
+
+def _line(summary: dict[str, Any]) -> str:
+    return (
+        f"convert {summary['export']}: {summary['tasks']} tasks, {summary['result_items_converted']} result "
+        f"items in tables, {summary['result_items_quarantined']} quarantined"
+    )
+
+
+def _export_entry(folder: BuildFolder, path: Any) -> dict[str, Any]:
+    return {"name": folder.relative(path), "sha256": file_sha256(path), "bytes": path.stat().st_size}

@@ -1,0 +1,69 @@
+"""The pre-annotation quality stage: the rules' proposals scored against the gold layer.
+
+Written as ``quality.json`` (the pinned figures: boilerplate line F1, QUOTE overlap F1, speaker
+accuracy; span overlap F1 per layer; the rules' version), for the card. The predictions scored
+are the ones the build already has, the export's prediction rows of this newsspan's rules
+version; only when there are none are the rules run on the documents. A folder without a gold
+layer has nothing to score against: the stage says so and writes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsspan.dataset.io import read_table, write_json
+from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS
+from newsspan.dataset.stage import StageContext, StageReport
+
+__all__ = ["QualityStage"]
+
+NAME = "quality"
+
+
+class QualityStage:
+    """Score the pre-annotation rules in ``context.folder``."""
+
+    name = NAME
+
+    def run(self, context: StageContext) -> StageReport:
+        import pyarrow.compute as pc
+
+        from newsspan.labeling.score import assess_predictions
+
+        folder = context.folder
+        spans = read_table(folder.table(SPANS), schema=SPANS)
+        relations = read_table(folder.table(RELATIONS), schema=RELATIONS)
+        gold, gold_relations = (t.filter(pc.equal(t["origin"], "gold")) for t in (spans, relations))
+        if not gold.num_rows:
+            return StageReport(NAME, None, summary=("quality: no gold layer to score the rules against",))
+        documents = read_table(folder.table(DOCUMENTS), schema=DOCUMENTS).select(["doc_id", "text", "meta_spans"])
+        predicted, predicted_relations = _predictions(documents, spans, relations)
+        texts = dict(zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True))
+        assessment = assess_predictions(texts, predicted, predicted_relations, gold, gold_relations)
+        figures = assessment.figures()
+        counts = {
+            "model_version": predicted.column("annotator")[0].as_py() if predicted.num_rows else None,
+            "figures": figures,
+            "layer_overlap_f1": assessment.layer_f1("overlap"),
+        }
+        write_json(counts, folder.summary(NAME))
+        shown = ", ".join(f"{k} {'–' if v is None else f'{v:.3f}'}" for k, v in figures.items())
+        return StageReport(
+            NAME, counts, summary=(f"quality of the rules: {shown}",), files=(folder.relative(folder.summary(NAME)),)
+        )
+
+
+def _predictions(documents: Any, spans: Any, relations: Any) -> tuple[Any, Any]:
+    """The prediction rows of this rules version already in the tables, else the rules run now."""
+    import pyarrow.compute as pc
+
+    from newsspan.dataset.preannotate import MODEL_VERSION, preannotate_documents
+
+    mine = [
+        t.filter(pc.and_(pc.equal(t["origin"], "prediction"), pc.equal(t["annotator"], MODEL_VERSION)))
+        for t in (spans, relations)
+    ]
+    if mine[0].num_rows:
+        return mine[0], mine[1]
+    made = preannotate_documents(documents)
+    return made.spans, made.relations
