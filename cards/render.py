@@ -111,9 +111,13 @@ def _splits(folder: BuildFolder) -> list[str]:
 
 
 def _config(folder: BuildFolder, name: str) -> dict[str, Any]:
+    """A config's fields, row counts (from the Parquet footers) and its first row as the example."""
+    import pyarrow.parquet as pq
+
     features = features_for(name)
-    per_split = {folder.split_of(p): _rows(p) for p in folder.config_files(name)}
-    first = next((rows[0] for rows in per_split.values() if rows), {})
+    files = {folder.split_of(p): pq.ParquetFile(p) for p in folder.config_files(name)}
+    per_split = {split: file.metadata.num_rows for split, file in files.items()}
+    first = next((_first_row(file) for file in files.values() if file.metadata.num_rows), {})
     example = {k: (v[:80] + "…" if isinstance(v, str) and len(v) > 80 else v) for k, v in first.items()}
     for key, value in example.items():
         if isinstance(value, list) and len(value) > 2:
@@ -121,11 +125,16 @@ def _config(folder: BuildFolder, name: str) -> dict[str, Any]:
     return {
         "name": name,
         "default": name == DEFAULT_CONFIG,
-        "rows": sum(len(rows) for rows in per_split.values()),
-        "splits": {split: len(rows) for split, rows in per_split.items()},
+        "rows": sum(per_split.values()),
+        "splits": per_split,
         "fields": [{"name": key, "type": _type(value)} for key, value in features.items()],
         "example": json.dumps(example, ensure_ascii=False, default=str),
     }
+
+
+def _first_row(file: Any) -> dict[str, Any]:
+    row: dict[str, Any] = next(file.iter_batches(batch_size=1)).to_pylist()[0]
+    return row
 
 
 def _type(feature: Any) -> str:
@@ -134,7 +143,13 @@ def _type(feature: Any) -> str:
 
 
 def _label_counts(gold: list[dict[str, Any]], folder: BuildFolder, splits: list[str]) -> list[dict[str, Any]]:
-    split_of = {row["doc_id"]: split for split in splits for row in _rows(folder.config_file(DEFAULT_CONFIG, split))}
+    import pyarrow.parquet as pq
+
+    split_of = {
+        doc_id: split
+        for split in splits
+        for doc_id in pq.read_table(folder.config_file(DEFAULT_CONFIG, split), columns=["doc_id"])["doc_id"].to_pylist()
+    }
     counts = Counter((split_of.get(s["doc_id"], splits[0] if splits else SPLITS[0]), s["label"]) for s in gold)
     return [
         {

@@ -60,7 +60,11 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
     """Turn raw news articles into an annotated, validated span corpus.
 
     \b
-    Pipeline: ingest -> label (Label Studio) -> convert -> gold -> validate -> dataset.
+    Pipeline of `newsspan build` (listed in newsspan.dataset.pipeline, one module per stage):
+      ingest -> convert -> gold -> agreement -> quality -> validation -> dataset
+      -> manifest -> card
+    Annotation happens in between, in Label Studio (`newsspan label`). Code: dataset/ (schema,
+    layout, ingest/, heuristics/, hub/), labeling/, validation/, cards/.
     Offsets are Python code points into documents.text, half-open [start, end).
 
     \b

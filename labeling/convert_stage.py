@@ -29,19 +29,20 @@ class ConvertStage:
     def run(self, context: StageContext) -> StageReport:
         import pyarrow as pa
 
-        from newsspan.labeling.tables import convert_export
+        from newsspan.labeling.tables import convert_export, known_documents
 
         folder = context.folder
         missing = [e for e in context.exports if not e.is_file()]
         if missing:
             raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
+        known = known_documents(folder.table(DOCUMENTS)) if context.exports else None  # read once
         summaries: list[dict[str, Any]] = []
         kept: list[dict[str, Any]] = []
         for number, export in enumerate(context.exports, start=1):
             copy = folder.kept_export(number, export)
             copy.parent.mkdir(exist_ok=True)
             shutil.copyfile(export, copy)
-            summary = convert_export(copy, folder.converted(number), documents=folder.table(DOCUMENTS))
+            summary = convert_export(copy, folder.converted(number), known=known)
             summaries.append({"export": folder.relative(copy), **summary.as_dict()})
             kept.append(_export_entry(folder, copy) | {"source": export.name})
         parts = folder.converted_parts()

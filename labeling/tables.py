@@ -28,7 +28,9 @@ from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATION
 from newsspan.labeling.convert import STAGE, TaskRows, convert_task, rejection, task_doc_id
 from newsspan.labeling.tasks import text_sha256
 
-__all__ = ["ConvertSummary", "convert_export", "iter_tasks"]
+__all__ = ["ConvertSummary", "KnownDocuments", "convert_export", "iter_tasks", "known_documents"]
+
+KnownDocuments = dict[str, tuple[str, str | None]]  # doc_id -> (text, stance_target)
 
 
 @dataclass
@@ -132,12 +134,19 @@ def convert_export(
     out: Path,
     *,
     documents: Path | None = None,
+    known: KnownDocuments | None = None,
     max_shift: int = 16,
     batch_size: int = 5000,
     progress: Callable[[int, int], None] | None = None,
 ) -> ConvertSummary:
-    """Convert ``export`` into table files in ``out``; returns the summary (also ``convert.json``)."""
-    known = _documents(documents) if documents is not None else None
+    """Convert ``export`` into table files in ``out``; returns the summary (also ``convert.json``).
+
+    ``documents`` is the documents table the tasks were pushed from; ``known`` is the same,
+    already read by :func:`known_documents` (a stage converting several exports reads it once).
+    Without either, the documents come from the tasks' own data.
+    """
+    if known is None and documents is not None:
+        known = known_documents(documents)
     ensure_folder(out)
     folder = BuildFolder(out)
     folder.summary(STAGE).unlink(missing_ok=True)
@@ -257,7 +266,8 @@ def _refuse_task(
     return None
 
 
-def _documents(path: Path) -> dict[str, tuple[str, str | None]]:
+def known_documents(path: Path) -> KnownDocuments:
+    """doc_id → (text, stance_target) of a documents table, for :func:`convert_export`."""
     table = read_table(path, schema=DOCUMENTS).select(["doc_id", "text", "stance_target"])
     return {row["doc_id"]: (row["text"], row["stance_target"]) for row in table.to_pylist()}
 

@@ -147,3 +147,23 @@ def test_a_stage_with_nothing_to_do_says_so_and_writes_nothing(tmp_path, runner,
     assert (manifest["gold"], manifest["agreement"], manifest["quality"]) == (None, None, None)
     folder = BuildFolder(tmp_path / "seeds")
     assert not folder.summary("gold").exists() and not folder.summary("agreement").exists()
+
+
+def test_a_build_failing_the_gate_keeps_its_report_beside_the_untouched_output(built, tmp_path, monkeypatch):
+    from newsspan.dataset.build import build_corpus
+    from newsspan.dataset.errors import NewsspanError
+    from newsspan.validation import gate
+
+    out = tmp_path / "corpus"
+    shutil.copytree(built.out, out)
+    before = (out / "manifest.json").read_bytes()
+    failing = gate.ValidationReport(
+        [gate.RuleResult("SPAN-012", "spans.integrity", "critical", "text matches the document", False, 10, 1)], {}
+    )
+    monkeypatch.setattr(gate, "validate_tables", lambda folder, data_docs=None: failing)
+    with pytest.raises(NewsspanError, match=r"critical rule\(s\) SPAN-012; see .*corpus\.validation-failed\.md"):
+        build_corpus(None, out, options=IngestOptions())
+    assert (out / "manifest.json").read_bytes() == before
+    kept = (tmp_path / "corpus.validation-failed.md").read_text(encoding="utf-8")
+    assert "**FAILED**" in kept and "SPAN-012" in kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "corpus.validation-failed.md"]
