@@ -186,8 +186,8 @@ def build(
 
             pulled = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsspan-pull-")))
             with stderr_console(ctx).status("pulling the Label Studio export"):
-                pull_project(settings.label_studio, pulled)
-            exports = (*exports, pulled / "label-studio-export.json")
+                info = pull_project(settings.label_studio, pulled)
+            exports = (*exports, pulled / info["path"])  # the file name pull chose
         with progress_bar(ctx, "build: ingest") as progress:
             result = build_corpus(
                 list(paths) or None,

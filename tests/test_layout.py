@@ -119,3 +119,15 @@ def test_no_module_but_the_layout_spells_a_build_folder_file_name():
             text = path.read_text(encoding="utf-8")
             found = spelled.findall(text) + tables.findall(text)
             assert not found, f"{path.relative_to(REPO)} spells {found}; name the file in dataset/layout.py"
+
+
+def test_role_labels_and_relation_names_are_spelled_only_in_the_schema():
+    # QUOTE/SPEAKER/CUE and said_by/cued_by are schema constants; code uses the names
+    literal = re.compile(r"""["'](?:QUOTE|SPEAKER|CUE|said_by|cued_by)["']""")
+    declared = {"dataset/labels.py", "dataset/schema.py"}  # the declaration and its re-export list
+    for name in SUBPACKAGES:
+        for path in _modules(name):
+            relative = path.relative_to(REPO).as_posix()
+            if relative not in declared:
+                found = literal.findall(path.read_text(encoding="utf-8"))
+                assert not found, f"{relative} spells {found}; import the constant from newsspan.dataset.schema"
