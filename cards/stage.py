@@ -23,8 +23,8 @@ class CardStage:
         folder, given = context.folder, context.options
         path = write_card(
             folder.root,
-            pretty_name=given.get("pretty_name") or "newsspan corpus",
-            license_id=given.get("license_id") or LICENSE,
+            pretty_name=given.get("pretty_name", "newsspan corpus"),
+            license_id=given.get("license_id", LICENSE),
         )
         files = (folder.relative(path), *(folder.relative(folder.plot(name)) for name in PLOTS.values()))
         card = folder.relative(path)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.config import BuildOptions, GoldOptions, IngestOptions, Settings
+from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.ingest.stage import ingest_to_folder
 from newsspan.dataset.io import staged_folder
 from newsspan.dataset.layout import BuildFolder
@@ -100,6 +101,9 @@ def build_corpus(
             exports = exports or [stack.enter_context(sample_export())]
             if options.language is None:  # the sample is English, as its README states
                 chosen = replace(chosen, ingest=options.replace(language="en"))
+        missing = [e for e in exports if not e.is_file()]  # before any work is done
+        if missing:
+            raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
         with staged_folder(out) as staged:
             context = StageContext(
                 BuildFolder(staged),

@@ -128,6 +128,8 @@ def ingest(
         )
         report = run_stage(IngestStage(require_documents=False), context)
     print_report(ctx, report, as_json=as_json)
+    if not as_json:
+        stderr_console(ctx).print(f"written to {out}", markup=False)
 
 
 @cli.command(context_settings=CONTEXT)

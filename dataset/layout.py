@@ -101,7 +101,9 @@ class BuildFolder:
         return self.root / f".convert-{number:02d}"
 
     def converted_parts(self) -> list[Path]:
-        return sorted(p for p in self.root.glob(".convert-*") if p.is_dir())
+        """The convert stage's parts, in export order (by number: ``-100`` after ``-99``)."""
+        parts = [p for p in self.root.glob(".convert-*") if p.is_dir() and p.name[9:].isdigit()]
+        return sorted(parts, key=lambda p: int(p.name[9:]))
 
     def config(self, name: str) -> Path:
         """A Hugging Face config's folder (``documents/``, ``ner/``, ...)."""

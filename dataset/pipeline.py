@@ -1,7 +1,8 @@
 """The pipeline: the ordered stages of ``newsspan build``, declared once.
 
-This is the one module of ``newsspan.dataset`` that imports upward (``labeling``,
-``validation``, ``cards``): it assembles the stages those packages define. A new stage is one
+With the root CLI (which mounts their command groups), this is the only module of
+``newsspan.dataset`` that imports upward (``labeling``, ``validation``, ``cards``): it assembles
+the stages those packages define. A new stage is one
 file with a class that has a ``name`` and ``run(context) -> StageReport``
 (see :mod:`newsspan.dataset.stage`), and one line in :func:`build_stages`.
 """

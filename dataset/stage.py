@@ -21,7 +21,7 @@ from typing import Any, Protocol
 from newsspan.dataset.config import Settings
 from newsspan.dataset.layout import BuildFolder
 
-__all__ = ["Progress", "Stage", "StageContext", "StageReport", "run_stage"]
+__all__ = ["Progress", "Stage", "StageContext", "StageReport", "nothing_converted", "run_stage"]
 
 Progress = Callable[[int, int], None]  # (done, total), in the stage's own unit
 
@@ -33,8 +33,9 @@ class StageReport:
     ``counts`` is JSON-ready and becomes ``manifest[stage]`` (``None`` when the stage had nothing
     to do, e.g. no annotations to adjudicate); ``markdown`` is the stage's report as the CLI
     prints it; ``summary`` are the lines the build prints for the stage; ``files`` are the paths
-    it wrote, relative to the build folder; ``provenance`` are top-level manifest entries the
-    stage contributes (ingest: ``inputs``, convert: ``exports``), made from what it read.
+    it wrote, relative to the folder it wrote into (the build folder, or a command's --out);
+    ``provenance`` are top-level manifest entries the stage contributes (ingest: ``inputs``,
+    convert: ``exports``), made from what it read.
     """
 
     stage: str
@@ -73,6 +74,14 @@ class Stage(Protocol):
     def name(self) -> str: ...
 
     def run(self, context: StageContext) -> StageReport: ...
+
+
+def nothing_converted(context: StageContext) -> bool:
+    """True in a build that converted no Label Studio export: there are no annotations, so the
+    stages that adjudicate, compare or score them have nothing to do. A command run on a folder
+    (no convert report in the context) always runs its stage."""
+    convert = context.reports.get("convert")
+    return convert is not None and not convert.counts
 
 
 def run_stage(stage: Stage, context: StageContext) -> StageReport:

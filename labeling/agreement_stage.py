@@ -3,7 +3,7 @@
 Span F1 per layer, label and annotator pair, and Krippendorff's alpha for document and quote
 stance (see :mod:`newsspan.labeling.agreement`), written as ``agreement.parquet`` (every
 figure), ``agreement.json`` and ``agreement.md``, into the folder or ``context.options["out"]``.
-A folder without human annotations has nothing to compare: the stage says so and writes nothing.
+A build that converted no export has nothing to compare: the stage says so and writes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 from newsspan.dataset.io import ensure_folder, read_table, write_json, write_table_raw
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import ANNOTATIONS, SPANS, STANCE
-from newsspan.dataset.stage import StageContext, StageReport
+from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["AgreementStage"]
 
@@ -26,16 +26,14 @@ class AgreementStage:
     name = NAME
 
     def run(self, context: StageContext) -> StageReport:
-        import pyarrow.compute as pc
-
         from newsspan.labeling.agreement import compute_agreement
         from newsspan.labeling.reports import agreement_markdown
 
+        if nothing_converted(context):
+            return StageReport(NAME, None, summary=("agreement: no Label Studio export, nothing to compare",))
         folder = context.folder
         out = BuildFolder(Path(context.options.get("out") or folder.root))
         annotations = read_table(folder.table(ANNOTATIONS), schema=ANNOTATIONS)
-        if not pc.any(pc.equal(annotations["origin"], "human")).as_py():
-            return StageReport(NAME, None, summary=("agreement: no human annotations to compare",))
         spans = read_table(folder.table(SPANS), schema=SPANS)
         stance = read_table(folder.table(STANCE), schema=STANCE)
         report = compute_agreement(annotations, spans, stance)

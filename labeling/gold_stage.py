@@ -6,7 +6,7 @@ corpus table (``annotations``, ``spans``, ``relations``, ``stance``) once: the c
 then the gold rows. On a folder without parts (``newsspan label gold TABLES``, a ``label
 convert`` or build folder) it reads the folder's tables, replaces their earlier gold rows and
 rewrites them. Beside them: ``gold_conflicts.parquet`` (everything not adjudicated, for review),
-``gold.json`` and ``gold.md``. A folder without human annotations has nothing to adjudicate: the
+``gold.json`` and ``gold.md``. A build that converted no export has nothing to adjudicate: the
 stage reports that and writes nothing.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 from newsspan.dataset.io import read_table, write_json, write_table, write_table_raw
 from newsspan.dataset.layout import BuildFolder
-from newsspan.dataset.schema import ANNOTATION_TABLES, ANNOTATIONS, Table
-from newsspan.dataset.stage import StageContext, StageReport
+from newsspan.dataset.schema import ANNOTATION_TABLES, Table
+from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["GoldStage"]
 
@@ -37,12 +37,12 @@ class GoldStage:
         from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
         from newsspan.labeling.reports import gold_markdown
 
+        if nothing_converted(context):
+            return StageReport(NAME, None, summary=("gold: no Label Studio export, nothing to adjudicate",))
         folder, options = context.folder, context.settings.gold
         parts = folder.converted_parts()
         loaded = {table.name: _converted(folder, parts, table) for table in ANNOTATION_TABLES}
         human = {name: t.filter(pc.not_equal(t["origin"], "gold")) for name, t in loaded.items()}
-        if not parts and not pc.any(pc.equal(human[ANNOTATIONS.name]["origin"], "human")).as_py():
-            return StageReport(NAME, None, summary=("gold: no human annotations to adjudicate",))
         result = adjudicate(*(human[t.name] for t in ANNOTATION_TABLES), options=options)
         for table in ANNOTATION_TABLES:
             gold = pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)

@@ -2,9 +2,10 @@
 
 Written as ``quality.json`` (the pinned figures: boilerplate line F1, QUOTE overlap F1, speaker
 accuracy; span overlap F1 per layer; the rules' version), for the card. The predictions scored
-are the ones the build already has, the export's prediction rows of this newsspan's rules
-version; only when there are none are the rules run on the documents. A folder without a gold
-layer has nothing to score against: the stage says so and writes nothing.
+are the ones the build already has when they cover every document of the gold layer (the
+export's prediction rows of this newsspan's rules version); otherwise the rules are run on the
+documents. A build that converted no export has no gold layer: the stage says so and writes
+nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 from newsspan.dataset.io import read_table, write_json
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS
-from newsspan.dataset.stage import StageContext, StageReport
+from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["QualityStage"]
 
@@ -30,14 +31,14 @@ class QualityStage:
 
         from newsspan.labeling.score import assess_predictions
 
+        if nothing_converted(context):
+            return StageReport(NAME, None, summary=("quality: no Label Studio export, no gold layer to score against",))
         folder = context.folder
         spans = read_table(folder.table(SPANS), schema=SPANS)
         relations = read_table(folder.table(RELATIONS), schema=RELATIONS)
         gold, gold_relations = (t.filter(pc.equal(t["origin"], "gold")) for t in (spans, relations))
-        if not gold.num_rows:
-            return StageReport(NAME, None, summary=("quality: no gold layer to score the rules against",))
         documents = read_table(folder.table(DOCUMENTS), schema=DOCUMENTS).select(["doc_id", "text", "meta_spans"])
-        predicted, predicted_relations = _predictions(documents, spans, relations)
+        predicted, predicted_relations = _predictions(documents, spans, relations, gold)
         texts = dict(zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True))
         assessment = assess_predictions(texts, predicted, predicted_relations, gold, gold_relations)
         figures = assessment.figures()
@@ -53,8 +54,9 @@ class QualityStage:
         )
 
 
-def _predictions(documents: Any, spans: Any, relations: Any) -> tuple[Any, Any]:
-    """The prediction rows of this rules version already in the tables, else the rules run now."""
+def _predictions(documents: Any, spans: Any, relations: Any, gold: Any) -> tuple[Any, Any]:
+    """The prediction rows of this rules version already in the tables when they cover every gold
+    document (a document without them would count as all misses), else the rules run now."""
     import pyarrow.compute as pc
 
     from newsspan.dataset.preannotate import MODEL_VERSION, preannotate_documents
@@ -63,7 +65,8 @@ def _predictions(documents: Any, spans: Any, relations: Any) -> tuple[Any, Any]:
         t.filter(pc.and_(pc.equal(t["origin"], "prediction"), pc.equal(t["annotator"], MODEL_VERSION)))
         for t in (spans, relations)
     ]
-    if mine[0].num_rows:
+    covered = set(mine[0]["doc_id"].to_pylist())
+    if covered and set(gold["doc_id"].to_pylist()) <= covered:
         return mine[0], mine[1]
     made = preannotate_documents(documents)
     return made.spans, made.relations

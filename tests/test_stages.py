@@ -167,3 +167,41 @@ def test_a_build_failing_the_gate_keeps_its_report_beside_the_untouched_output(b
     kept = (tmp_path / "corpus.validation-failed.md").read_text(encoding="utf-8")
     assert "**FAILED**" in kept and "SPAN-012" in kept
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "corpus.validation-failed.md"]
+
+
+def test_predictions_covering_only_some_gold_documents_are_not_scored_alone(built, tmp_path, monkeypatch):
+    from newsspan.dataset import preannotate
+    from newsspan.labeling.quality_stage import QualityStage
+
+    folder = BuildFolder(tmp_path / "b")
+    shutil.copytree(built.out, folder.root)
+    spans = pq.read_table(folder.table(SPANS))
+    gold = spans.filter(pc.equal(spans["origin"], "gold")).to_pylist()
+    first = gold[0]["doc_id"]
+    made = [r | {"origin": "prediction", "annotator": preannotate.MODEL_VERSION} for r in gold if r["doc_id"] == first]
+    pq.write_table(
+        pa.concat_tables([spans, pa.Table.from_pylist(made, schema=SPANS.arrow_schema)]), folder.table(SPANS)
+    )
+    calls = []
+    real = preannotate.preannotate_documents
+    monkeypatch.setattr(preannotate, "preannotate_documents", lambda *a, **k: calls.append(1) or real(*a, **k))
+    report = run_stage(QualityStage(), StageContext(folder))
+    assert calls == [1]  # the rules ran over every document: one document's predictions would score as misses
+    assert report.counts == built.reports["quality"].counts
+
+
+def test_one_stage_commands_report_an_empty_folder_as_they_always_did(tmp_path, runner, seeds_dir):
+    folder = tmp_path / "seeds"
+    assert runner.invoke(cli, ["-q", "build", str(seeds_dir), "--out", str(folder)]).exit_code == 0
+    gold = runner.invoke(cli, ["label", "gold", str(folder), "--json"])
+    assert gold.exit_code == 0 and json.loads(gold.stdout)["documents"] == 0
+    agreement = runner.invoke(cli, ["label", "agreement", str(folder), "--out", str(tmp_path / "a"), "--json"])
+    assert agreement.exit_code == 0 and json.loads(agreement.stdout)["documents"] == 0
+    assert (BuildFolder(folder).markdown("gold")).is_file() and (tmp_path / "a" / "agreement.md").is_file()
+
+
+def test_parts_are_merged_in_export_order_past_ninety_nine(tmp_path):
+    folder = BuildFolder(tmp_path)
+    for number in (100, 9, 10, 2):
+        folder.converted(number).mkdir()
+    assert [p.name for p in folder.converted_parts()] == [".convert-02", ".convert-09", ".convert-10", ".convert-100"]
