@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,9 +24,33 @@ def test_top_level_holds_only_what_the_design_card_names():
     assert {"pyproject.toml", "README.md", *SUBPACKAGES, "tests"} <= names
 
 
+def _repository_folders() -> set[Path]:
+    """The folders of the repository's own files: tracked, or untracked and not ignored. What
+    git ignores (build/ that `pip install .` leaves, .venv/, caches) is not the repository."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    return {parent for name in listed.split("\0") if name for parent in Path(name).parents}
+
+
 def test_no_folder_named_newsspan_exists():
-    found = [p for p in REPO.rglob("newsspan") if p.is_dir() and ".git" not in p.parts]
-    assert found == []
+    found = sorted(str(p) for p in _repository_folders() if p.name == "newsspan")
+    assert found == [], "the import package is mapped by package-dir; no folder may be named newsspan"
+
+
+def test_the_folder_check_sees_untracked_folders_and_not_ignored_ones(tmp_path):
+    # the check above must still catch a new, not yet committed folder named newsspan
+    probe = REPO / "tests" / "data" / f"_probe-{tmp_path.name}" / "newsspan"
+    probe.mkdir(parents=True)
+    try:
+        (probe / "x.py").write_text("", encoding="utf-8")
+        assert probe.relative_to(REPO) in _repository_folders()
+    finally:
+        shutil.rmtree(probe.parent)
+    assert Path("build") not in _repository_folders()
 
 
 @pytest.mark.parametrize("name", SUBPACKAGES)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from newsspan.dataset.errors import InputError
+from newsspan.dataset.io import file_sha256
 from newsspan.dataset.records import Rejection
 
 __all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "read_articles"]
@@ -137,11 +138,11 @@ class _Digest:
 def _provenance(input_file: InputFile, digest: _Digest, *, unread: bool) -> dict[str, Any]:
     """The manifest entry of one input; a file that was not read (refused by its name or size) is
     hashed here, so every input is described by its own bytes."""
+    sha256 = digest.hexdigest()
     if unread or not digest.fed:
-        with contextlib.suppress(OSError), input_file.path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-    return {"name": input_file.name, "sha256": digest.hexdigest(), "bytes": _size(input_file.path)}
+        with contextlib.suppress(OSError):
+            sha256 = file_sha256(input_file.path)
+    return {"name": input_file.name, "sha256": sha256, "bytes": _size(input_file.path)}
 
 
 def _reject(source: str, reason: str, detail: str) -> Rejection:
