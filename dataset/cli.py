@@ -106,15 +106,18 @@ def ingest(
     max_bytes: int | None,
     as_json: bool,
 ) -> None:
-    """Read raw articles (.txt files, .jsonl lines) into documents.parquet.
+    """Read raw articles (.txt files, saved .html/.htm/.html.gz pages, .jsonl lines) into documents.parquet.
 
-    PATHS are files or folders (walked recursively, hidden entries skipped). Writes
-    OUT/documents.parquet, OUT/quarantine.parquet (every refused article with its reason)
+    PATHS are files or folders (walked recursively, hidden entries skipped). A web page becomes
+    every visible block of it, one per line, with its menus, footers, captions and related links
+    as boilerplate regions (page_regions) and its metadata (title, date, site, author, URL).
+    Writes OUT/documents.parquet, OUT/quarantine.parquet (every refused article with its reason)
     and OUT/ingest.json (the summary; inputs = documents + quarantined).
 
     \b
     Example:
       newsspan ingest ../shared/seeds --out build/t --language en
+      newsspan ingest saved-pages/ --out build/pages
     """
     from newsspan.dataset.ingest.stage import IngestStage
     from newsspan.dataset.layout import BuildFolder

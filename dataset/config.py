@@ -192,9 +192,77 @@ class PreannotateOptions(_Options):
     promo_max_words: int = 60
     # Widget text ("Comments", "Hashtags", "No comments yet. Be the first ...") is short.
     widget_max_chars: int = 80
+    # Account widgets and legal links ("Manage My Account", "Terms of Use") are a few words; a
+    # sentence that mentions a subscription or a privacy policy is longer.
+    widget_max_words: int = 15
+    # A byline ("By Meg James, Staff Writer") is a name and a title, not a sentence.
+    byline_max_words: int = 14
     # A truncated teaser ("... talks stall over pay...") has a few words at least.
     teaser_min_words: int = 4
+    # A "Read more: <headline>" link is one headline long.
+    teaser_max_words: int = 30
     caption_min_words: int = 4
+    # A caption is a sentence or two; a paragraph ending in a credit-like parenthesis is prose.
+    caption_max_words: int = 60
+    # jusText's defaults (characters, stop-word share), tuned by its author on news pages: shorter
+    # than length_low is "short", longer than length_high with stopwords_high is "good".
+    length_low: int = 70
+    length_high: int = 200
+    stopwords_low: float = 0.30
+    stopwords_high: float = 0.32
+    # Plain text has no link density (jusText's surest menu sign), so a line that reads as a
+    # sentence stays near-good down to this stop-word share: names and figures lower it.
+    sentence_stopwords_min: float = 0.15
+    # The main block is the one with the most prose, times (1 + title_weight x the share of the
+    # headline's words it names): a page's teaser lists have prose too, but not its headline's topic.
+    title_weight: float = 3.0
+    # A sentence has a subject, a verb and something more: fewer words is a label or a menu item.
+    sentence_min_words: int = 4
+    # Article paragraphs stay one block across a caption, an ad slot or a "Read more" link (1-4
+    # lines); menus, footers and comment sections stand further away.
+    block_max_gap: int = 4
+    # Sentences in a row (near-good lines that read as sentences) that count as article paragraphs
+    # whatever stands around them: short-paragraph pages have few long lines; one sentence alone
+    # may be a caption or a teaser.
+    prose_run_min: int = 2
+    # Lines this close to an article block (headline, dek, separator, "More to follow.") are kept
+    # unless a rule or a menu run labels them.
+    main_block_margin: int = 2
+    # Menus are runs of lines of a few words ("Home", "World", "Things to Do"); three in a row
+    # outside the article is a menu, two may be a headline and a byline.
+    menu_min_run: int = 3
+    menu_max_words: int = 5
+    # Another story opens with a headline of this many words; shorter lines are subheadings.
+    headline_min_words: int = 5
+    headline_max_words: int = 20
+    # Four headlines in a row, without prose on both sides, are a teaser list of other stories;
+    # an article's own short lists stand between its paragraphs.
+    headline_run_min: int = 4
+    # Share of a block's content words found in the article's main block below which the block is
+    # off the article's topic (another story, a promo); same-topic blocks are kept.
+    topic_min_overlap: float = 0.3
+    # An off-topic block with at least this many prose lines, mostly prose, and no story shape
+    # (headline and body, teaser list, "Related" cue right above) is kept when it is joined to the
+    # article: at most block_join_max_gap lines (a table, a related list, an ad slot) and not the
+    # page's headline between. Paragraphs of one article share few words; a promo or a footer
+    # stands further away.
+    off_topic_keep_lines: int = 2
+    block_join_max_gap: int = 12
+    # How far a second story reaches (lines) from its headline: bounded, so a false start never
+    # eats the rest of an article.
+    second_story_max_lines: int = 40
+    # Repetition across documents of one source (outlet, else folder): a line in at least this
+    # many documents and this share of them is the source's template. Two documents may share
+    # wire copy; three that print the same line are a template.
+    repeat_min_documents: int = 3
+    repeat_min_share: float = 0.05
+    # Sentence-like lines longer than this (words) must repeat in repeat_prose_share of the
+    # source's documents: updated versions of a story repeat paragraphs in a few of them.
+    repeat_prose_words: int = 12
+    repeat_prose_share: float = 0.5
+    # The quality signal: a document that lost more than this share of its prose-looking
+    # characters to boilerplate spans is listed in the preannotate summary.
+    prose_loss_share: float = 0.2
     # A one-word quote is a scare quote unless a reporting verb attributes it.
     min_quote_words: int = 2
     # A speaker mention is a name or a short noun phrase ("the North Korean Foreign Ministry official").
@@ -203,9 +271,42 @@ class PreannotateOptions(_Options):
     attribution_window: int = 140
 
     def __post_init__(self) -> None:
-        for name in ("promo_max_words", "widget_max_chars", "max_speaker_words", "attribution_window"):
+        positive = (
+            "promo_max_words", "widget_max_chars", "widget_max_words", "byline_max_words", "teaser_max_words",
+            "caption_max_words", "length_low", "length_high", "sentence_min_words", "menu_min_run",
+            "menu_max_words", "prose_run_min", "headline_min_words", "headline_max_words", "headline_run_min",
+            "off_topic_keep_lines", "second_story_max_lines",
+            "repeat_min_documents", "repeat_prose_words", "max_speaker_words", "attribution_window",
+        )  # fmt: skip
+        for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigError(f"preannotate.{name} must be at least 1, got {getattr(self, name)}")
+        for name in ("block_max_gap", "main_block_margin", "block_join_max_gap"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"preannotate.{name} must be >= 0, got {getattr(self, name)}")
+        shares = (
+            "stopwords_low",
+            "stopwords_high",
+            "sentence_stopwords_min",
+            "topic_min_overlap",
+            "repeat_min_share",
+            "repeat_prose_share",
+        )
+        for name in (*shares, "prose_loss_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ConfigError(f"preannotate.{name} must be in [0, 1], got {getattr(self, name)}")
+        if self.title_weight < 0:
+            raise ConfigError(f"preannotate.title_weight must be >= 0, got {self.title_weight}")
+        if self.length_low > self.length_high or self.stopwords_low > self.stopwords_high:
+            raise ConfigError(
+                "preannotate: length_low must not exceed length_high, nor stopwords_low stopwords_high; "
+                f"got {self.length_low}/{self.length_high} and {self.stopwords_low}/{self.stopwords_high}"
+            )
+        if self.headline_min_words > self.headline_max_words:
+            raise ConfigError(
+                f"preannotate.headline_min_words ({self.headline_min_words}) exceeds "
+                f"headline_max_words ({self.headline_max_words})"
+            )
 
 
 @dataclass(frozen=True, slots=True)

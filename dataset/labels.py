@@ -133,7 +133,7 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
 STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
 STANCE_SCOPES: Final[tuple[StanceScope, ...]] = ("document", "quote")
 ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "gold")
-SOURCE_FORMATS: Final = ("txt", "jsonl", "label-studio")  # ingest's files, or a Label Studio task's data
+SOURCE_FORMATS: Final = ("txt", "jsonl", "html", "label-studio")  # ingest's files, or a Label Studio task's data
 STANCE_QUOTE_LABEL: Final = QUOTE  # a quote-scope stance is attached to a region with this label
 
 

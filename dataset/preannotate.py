@@ -1,11 +1,13 @@
 """Pre-annotation: proposals for every layer, as prediction rows of the schema's tables.
 
-For each document: boilerplate from line rules and the article's end (``detect_boilerplate``),
-quotes with speakers and cues outside boilerplate and headlines (``detect_quotes``), and
-entities from known annotations, date patterns and an optional spaCy pipeline. Rows have
-``origin = prediction``, ``annotator`` = the model version, and ``rule`` naming what fired, so
-``newsspan label push --predictions`` can send them to Label Studio and annotators correct
-rather than start from zero.
+For each document: boilerplate from the page's structure for HTML input (the ``page_regions``
+ingest read from the page), else from line rules, the article's blocks and the lines its source
+repeats across documents (``detect_boilerplate``, with ``repeated_lines`` counted over the whole
+documents table, per outlet or source folder), quotes with speakers and cues outside boilerplate
+and headlines (``detect_quotes``), and entities from known annotations, date patterns and an
+optional spaCy pipeline. Rows have ``origin = prediction``, ``annotator`` = the model version,
+and ``rule`` naming what fired, so ``newsspan label push --predictions`` can send them to Label
+Studio and annotators correct rather than start from zero.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import pyarrow.compute as pc
 from newsspan.dataset.config import PreannotateOptions
 from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
 from newsspan.dataset.heuristics.entities import EntityLexicon, detect_dates, propagate_entities, spacy_entities
+from newsspan.dataset.heuristics.lines import split_lines
 from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 from newsspan.dataset.heuristics.quotes import detect_quotes
+from newsspan.dataset.heuristics.repetition import document_group, repeated_lines
 from newsspan.dataset.io import read_table, write_json, write_table
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE, layer_of
 from newsspan.dataset.stage import StageContext, StageReport
@@ -29,7 +33,8 @@ from newsspan.dataset.stage import StageContext, StageReport
 __all__ = ["MODEL_VERSION", "PreannotateResult", "PreannotateStage", "entity_lexicon", "preannotate_documents"]
 
 # Bump when the rules change, so Label Studio keeps predictions of different versions apart.
-MODEL_VERSION = "newsspan-rules-1"
+MODEL_VERSION = "newsspan-rules-2"
+_LOSSY_LISTED = 20  # doc_ids shown in the summary: enough to open a few, short enough to read
 
 
 @dataclass
@@ -37,6 +42,9 @@ class PreannotateResult:
     spans: pa.Table
     relations: pa.Table
     counts: Counter[str] = field(default_factory=Counter)
+    # Documents that lost more than options.prose_loss_share of their prose-looking characters
+    # to boilerplate spans (a rule may have eaten the article), with the share lost.
+    prose_lossy: dict[str, float] = field(default_factory=dict)
 
 
 def entity_lexicon(spans: pa.Table | None) -> EntityLexicon:
@@ -55,13 +63,30 @@ def preannotate_documents(
     model_version: str = MODEL_VERSION,
     options: PreannotateOptions | None = None,
 ) -> PreannotateResult:
-    """Proposals for every document of ``documents`` (a DOCUMENTS table)."""
+    """Proposals for every document of ``documents`` (a DOCUMENTS table).
+
+    Lines repeated across the documents of one source (see
+    :mod:`~newsspan.dataset.heuristics.repetition`) are counted first, over the whole table.
+    """
+    options = options or DEFAULTS
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
-    for document in documents.select(["doc_id", "text", "meta_spans"]).to_pylist():
+    lossy: dict[str, float] = {}
+    wanted = ("doc_id", "text", "meta_spans", "outlet", "source", "page_regions")
+    columns = [name for name in wanted if name in documents.column_names]
+    rows = documents.select(columns).to_pylist()
+    groups = [document_group(row.get("outlet"), row.get("source") or "") for row in rows]
+    repeated = repeated_lines(zip(groups, (row["text"] for row in rows), strict=True), options)
+    for document, group in zip(rows, groups, strict=True):
         meta = [(m["field"], m["start"], m["end"]) for m in document["meta_spans"]]
-        proposed, links = _document(document["text"], meta, lexicon or EntityLexicon([]), nlp, options or DEFAULTS)
+        page = [Proposal(r["label"], r["start"], r["end"], r["rule"]) for r in document.get("page_regions") or []]
+        proposed, links = _document(
+            document["text"], meta, lexicon or EntityLexicon([]), nlp, options, repeated.get(group, {}), page
+        )
+        lost = prose_lost(document["text"], proposed, options)
+        if lost > options.prose_loss_share:
+            lossy[document["doc_id"]] = round(lost, 3)
         base = {
             "doc_id": document["doc_id"],
             "annotation_id": f"{model_version}:{document['doc_id']}",
@@ -89,13 +114,40 @@ def preannotate_documents(
         pa.Table.from_pylist(spans, schema=SPANS.arrow_schema),
         pa.Table.from_pylist(relations, schema=RELATIONS.arrow_schema),
         counts,
+        lossy,
     )
 
 
+def prose_lost(text: str, proposals: list[Proposal], options: PreannotateOptions) -> float:
+    """Share of the prose-looking (sentence-like) characters of ``text`` inside boilerplate spans.
+
+    A line counts as lost when boilerplate covers its start. A high share on a real article means
+    a rule ate it; related stories and comment threads raise it too, so it is a flag to look at.
+    """
+    starts = sorted((p.start, p.end) for p in proposals if layer_of(p.label) == "boilerplate")
+    prose = lost = 0
+    for line in split_lines(text, options):
+        if line.is_prose:
+            prose += len(line.text)
+            lost += len(line.text) if any(s <= line.start < e for s, e in starts) else 0
+    return lost / prose if prose else 0.0
+
+
 def _document(
-    text: str, meta: list[tuple[str, int, int]], lexicon: EntityLexicon, nlp: Any, options: PreannotateOptions
+    text: str,
+    meta: list[tuple[str, int, int]],
+    lexicon: EntityLexicon,
+    nlp: Any,
+    options: PreannotateOptions,
+    repeated: dict[str, float],
+    page: list[Proposal],
 ) -> tuple[list[Proposal], list[tuple[int, int, str]]]:
-    boilerplate = detect_boilerplate(text, metadata_spans=meta, options=options)
+    """Every proposal of one document and the quote relations between them (by index).
+
+    A web page's ``page`` regions are its boilerplate layer: the page's structure and main-content
+    decision are better evidence than the text's shape, so the line rules do not run on it.
+    """
+    boilerplate = page or detect_boilerplate(text, metadata_spans=meta, options=options, repeated=repeated)
     outside = [(p.start, p.end) for p in boilerplate]
     headline = [(start, end) for name, start, end in meta if name in ("title", "dek")]
     quotes = detect_quotes(text, skip=outside + headline, options=options)
@@ -147,9 +199,15 @@ class PreannotateStage:
             "known_entity_strings": len(lexicon),
             "spans": dict(sorted(result.counts.items())),
             "relations": result.relations.num_rows,
+            # Documents whose prose-looking characters went more than prose_loss_share to boilerplate.
+            "prose_lossy_documents": len(result.prose_lossy),
+            "prose_lossy_doc_ids": sorted(result.prose_lossy)[:_LOSSY_LISTED],
         }
         write_json(counts, folder.summary(self.name))
         lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]
         lines += [f"  {label:<11} {count}" for label, count in counts["spans"].items()]
+        if result.prose_lossy:
+            share = context.settings.preannotate.prose_loss_share
+            lines.append(f"  {len(result.prose_lossy)} documents lost > {share:.0%} of their prose to boilerplate")
         written = (folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE), folder.summary(self.name))
         return StageReport(self.name, counts, summary=tuple(lines), files=tuple(folder.relative(p) for p in written))

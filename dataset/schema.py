@@ -134,6 +134,14 @@ class Table:
 _OFFSET = pa.int32()  # code points; 2**31 is far beyond any article
 _TIMESTAMP = pa.timestamp("ms", tz="UTC")  # [s] does not round-trip through Parquet (notes/hf-datasets.md)
 
+PAGE_REGION = pa.struct(
+    [
+        pa.field("label", pa.string(), nullable=False),
+        pa.field("start", _OFFSET, nullable=False),
+        pa.field("end", _OFFSET, nullable=False),
+        pa.field("rule", pa.string(), nullable=False),
+    ]
+)
 META_SPAN = pa.struct(
     [
         pa.field("field", pa.string(), nullable=False),
@@ -182,7 +190,8 @@ DOCUMENTS: Final = Table(
             "raw_sha256",
             pa.string(),
             False,
-            "sha256 of the raw bytes: the .txt file, or the JSONL `text` value encoded as UTF-8.",
+            "sha256 of the raw bytes: the .txt file, the page's HTML (decompressed), or the JSONL "
+            "`text`/`html` value encoded as UTF-8.",
         ),
         Column(
             "encoding",
@@ -199,8 +208,13 @@ DOCUMENTS: Final = Table(
         ),
         Column("title", pa.string(), True, "The headline as written; null when the article has none."),
         Column("dek", pa.string(), True, "The standfirst under the headline; null when absent."),
-        Column("outlet", pa.string(), True, "The publishing outlet as written (outlet line or metadata)."),
-        Column("agency", pa.string(), True, "The wire agency credited for the copy, as written."),
+        Column(
+            "outlet",
+            pa.string(),
+            True,
+            "The publishing outlet, canonical (outlet line or metadata; an agency's own story: the agency).",
+        ),
+        Column("agency", pa.string(), True, "The wire agency credited for the copy, canonical (REUTERS → Reuters)."),
         Column("dateline", pa.string(), True, "The place of the dateline as written, e.g. 'SEOUL'."),
         Column(
             "published",
@@ -215,12 +229,22 @@ DOCUMENTS: Final = Table(
             "The same instant in UTC; null unless the source gives a time and a zone.",
         ),
         Column("language", pa.string(), True, "ISO 639-1 code when stated by metadata or the user."),
+        Column("author", pa.string(), True, "The author the page's metadata names (HTML input); null otherwise."),
+        Column("url", pa.string(), True, "The page's canonical URL (HTML input, or a JSONL 'url'); null otherwise."),
         Column("stance_target", pa.string(), True, "The target that stance is annotated toward."),
         Column(
             "meta_spans",
             pa.list_(META_SPAN),
             False,
             "For each metadata field read from the text, the [start, end) it came from.",
+        ),
+        Column(
+            "page_regions",
+            pa.list_(PAGE_REGION),
+            True,
+            "HTML input: the page's boilerplate blocks as its structure and main-content extraction mark "
+            "them (label, [start, end), rule); pre-annotation proposes them. Empty for text input (null in "
+            "tables written without it).",
         ),
         Column("extra", pa.string(), True, "Other JSONL fields, as a JSON object; null for .txt input."),
     ),

@@ -37,7 +37,7 @@ class QualityStage:
         spans = read_table(folder.table(SPANS), schema=SPANS)
         relations = read_table(folder.table(RELATIONS), schema=RELATIONS)
         gold, gold_relations = (t.filter(pc.equal(t["origin"], "gold")) for t in (spans, relations))
-        documents = read_table(folder.table(DOCUMENTS), schema=DOCUMENTS).select(["doc_id", "text", "meta_spans"])
+        documents = read_table(folder.table(DOCUMENTS), schema=DOCUMENTS)
         predicted, predicted_relations = _predictions(documents, spans, relations, gold)
         texts = dict(zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True))
         assessment = assess_predictions(texts, predicted, predicted_relations, gold, gold_relations)
@@ -46,12 +46,14 @@ class QualityStage:
             "model_version": predicted.column("annotator")[0].as_py() if predicted.num_rows else None,
             "figures": figures,
             "layer_overlap_f1": assessment.layer_f1("overlap"),
+            "article_loss": assessment.article_loss,
         }
         write_json(counts, folder.summary(NAME))
         shown = ", ".join(f"{k} {'–' if v is None else f'{v:.3f}'}" for k, v in figures.items())
-        return StageReport(
-            NAME, counts, summary=(f"quality of the rules: {shown}",), files=(folder.relative(folder.summary(NAME)),)
-        )
+        summary = [f"quality of the rules: {shown}"]
+        for flagged in assessment.article_loss["documents_over_flag"]:
+            summary.append(f"  {flagged['doc_id']}: {flagged['share_lost']:.0%} of its article labelled boilerplate")
+        return StageReport(NAME, counts, summary=tuple(summary), files=(folder.relative(folder.summary(NAME)),))
 
 
 def _predictions(documents: Any, spans: Any, relations: Any, gold: Any) -> tuple[Any, Any]:

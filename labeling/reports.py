@@ -100,6 +100,18 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
     return "\n".join(lines) + "\n"
 
 
+def _article_loss_lines(loss: dict[str, Any]) -> list[str]:
+    """How much article text the boilerplate rules took, and the documents that lost over a fifth."""
+    lines = [
+        "",
+        f"Article characters labelled boilerplate: {loss['article_chars_lost']} of {loss['article_chars']} "
+        f"({_figure(loss['article_share_lost'])}); documents losing more than 20% of their article: "
+        f"{len(loss['documents_over_flag'])}.",
+    ]
+    lines += [f"- {d['doc_id']}: {d['share_lost']:.0%}" for d in loss["documents_over_flag"][:20]]
+    return lines
+
+
 def score_markdown(summary: dict[str, Any], table: Any) -> str:
     """The pre-annotation score report."""
     speakers = summary["speakers"]
@@ -110,6 +122,7 @@ def score_markdown(summary: dict[str, Any], table: Any) -> str:
         f"Speaker attribution: {_figure(speakers['speaker_accuracy'])} of found quotes "
         f"({speakers['correct']} of {speakers['found']}; "
         f"{speakers['gold_quotes_with_speaker']} gold quotes with a speaker).",
+        *_article_loss_lines(summary["article_loss"]),
         "",
         "| layer | label | gold | predicted | P exact | R exact | F1 exact | P overlap | R overlap | F1 overlap |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",

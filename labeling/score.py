@@ -129,6 +129,41 @@ def boilerplate_line_f1(texts: dict[str, str], predicted: pa.Table, gold: pa.Tab
     return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
 
 
+ARTICLE_LOSS_FLAG = 0.2  # a document that lost more than a fifth of its article is flagged
+
+
+def article_loss(texts: dict[str, str], predicted: pa.Table, gold: pa.Table) -> dict[str, Any]:
+    """Article characters (non-space characters outside the gold side's boilerplate) that the
+    predictions label boilerplate: their share over the gold documents, and the documents that
+    lost more than :data:`ARTICLE_LOSS_FLAG` of their article, worst first."""
+    pred, ref = _boilerplate(predicted), _boilerplate(gold)
+    lost = total = 0
+    flagged: list[tuple[float, str]] = []
+    for doc_id in sorted(set(gold.column("doc_id").to_pylist())):
+        text = texts[doc_id]
+        article = _mask(len(text), ref.get(doc_id, []), invert=True)
+        taken = _mask(len(text), pred.get(doc_id, []))
+        visible = [i for i, c in enumerate(text) if article[i] and not c.isspace()]
+        doc_lost = sum(taken[i] for i in visible)
+        lost, total = lost + doc_lost, total + len(visible)
+        if visible and doc_lost / len(visible) > ARTICLE_LOSS_FLAG:
+            flagged.append((round(doc_lost / len(visible), 4), doc_id))
+    return {
+        "article_chars": total,
+        "article_chars_lost": lost,
+        "article_share_lost": round(lost / total, 4) if total else None,
+        "documents_over_flag": [{"doc_id": d, "share_lost": share} for share, d in sorted(flagged, reverse=True)],
+    }
+
+
+def _mask(length: int, regions: list[Region], *, invert: bool = False) -> bytearray:
+    """1 for every code point inside ``regions`` (outside them with ``invert``)."""
+    mask = bytearray(length)
+    for start, end in regions:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask.translate(bytes.maketrans(b"\x00\x01", b"\x01\x00")) if invert else mask
+
+
 def _boilerplate(table: pa.Table) -> dict[str, list[Region]]:
     found: dict[str, list[Region]] = defaultdict(list)
     for row in table.to_pylist():
@@ -197,6 +232,7 @@ class Assessment:
     table: pa.Table  # score_predictions' table: P/R/F1 per layer and label
     boilerplate_line_f1: float | None
     speakers: dict[str, Any]  # speaker_attribution's figures
+    article_loss: dict[str, Any]  # article_loss's figures
 
     def layer_f1(self, measure: str) -> dict[str, float | None]:
         """``{layer: F1}`` over all labels of each layer, ``measure`` "exact" or "overlap"."""
@@ -225,6 +261,7 @@ def assess_predictions(
         score_predictions(predicted, reference),
         boilerplate_line_f1(texts, predicted, reference),
         speaker_attribution(predicted, predicted_relations, reference, reference_relations),
+        article_loss(texts, predicted, reference),
     )
 
 

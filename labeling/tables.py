@@ -287,5 +287,6 @@ def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> di
         "encoding": "utf-8",
         "text": text,
         "meta_spans": [],
+        "page_regions": [],
         "extra": json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str) if extra else None,
     }

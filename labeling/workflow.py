@@ -103,6 +103,7 @@ def score_report(
         "documents": len(set(reference.column("doc_id").to_pylist())),
         "boilerplate_line_f1": scored.boilerplate_line_f1,
         "speakers": scored.speakers,
+        "article_loss": scored.article_loss,
         "layers": {layer: {"exact_f1": exact[layer], "overlap_f1": overlap[layer]} for layer in exact},
     }
     target = BuildFolder(out or pred_dir.root)

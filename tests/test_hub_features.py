@@ -31,6 +31,8 @@ def _hand_typed_documents():
             "published": string,
             "published_at": Value("timestamp[ms, tz=UTC]"),
             "language": string,
+            "author": string,
+            "url": string,
             "text": string,
             "entities": List(
                 {

@@ -13,6 +13,7 @@ import pytest
 
 from newsspan.dataset.build import ingest_to_folder
 from newsspan.dataset.config import IngestOptions
+from newsspan.dataset.ingest.outlets import canonical_outlet
 from newsspan.dataset.records import INGEST_REASONS
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -73,6 +74,7 @@ def test_seed_text_loses_nothing_but_the_documented_normalization(seed_documents
 
 
 def _check_meta_spans(document: dict) -> None:
+    """Every span covers its value as printed; outlet and agency columns hold its canonical name."""
     text = document["text"]
     for span in document["meta_spans"]:
         value = document[span["field"]]
@@ -80,14 +82,40 @@ def _check_meta_spans(document: dict) -> None:
         covered = text[span["start"] : span["end"]]
         if span["field"] == "published":
             assert re.search(r"\d", covered), span
+        elif span["field"] in ("outlet", "agency"):
+            assert canonical_outlet(covered).name == value, span
         else:
             assert covered == value, span
+
+
+def _fields_with_spans(document: dict) -> set[str]:
+    """The fields that must have a span: all found ones, except an agency's own outlet (the
+    outlet taken from the dateline's agency is printed where the agency's span is)."""
+    fields = {f for f in FIELDS if document[f] is not None}
+    if document["outlet"] is not None and document["outlet"] == document["agency"]:
+        spans = {s["field"]: s for s in document["meta_spans"]}
+        if "outlet" not in spans:
+            assert "agency" in spans and "dateline" in spans, document["source"]
+            fields.discard("outlet")
+    return fields
 
 
 def test_seed_metadata_spans_point_at_their_values(seed_documents):
     for document in seed_documents.values():
         _check_meta_spans(document)
-        assert {s["field"] for s in document["meta_spans"]} == {f for f in FIELDS if document[f] is not None}
+        assert {s["field"] for s in document["meta_spans"]} == _fields_with_spans(document)
+
+
+def test_the_seeds_print_outlet_and_agency_in_other_forms_than_their_columns(seed_documents):
+    printed = {
+        (name, s["field"]): document["text"][s["start"] : s["end"]]
+        for name, document in seed_documents.items()
+        for s in document["meta_spans"]
+        if s["field"] in ("outlet", "agency")
+    }
+    assert printed[("001_c001b08a5db2670b.txt", "outlet")] == "RT.com"
+    assert printed[("003_555e8713601c31f7.txt", "agency")] == "REUTERS"
+    assert "outlet" not in {s["field"] for s in seed_documents["002_4859ce3f368f8962.txt"]["meta_spans"]}
 
 
 def test_bundled_sample_metadata_matches_its_golden_file(tmp_path):
@@ -105,7 +133,9 @@ def test_bundled_sample_metadata_matches_its_golden_file(tmp_path):
     assert "\r" not in by_source["04_northgate-herald.txt"]["text"]
     jsonl = by_source["more.jsonl:1"]
     assert jsonl["stance_target"] == "Coastal Fisheries Monitoring Panel"
-    assert set(json.loads(jsonl["extra"])) == {"url"}  # non-metadata JSONL fields are kept
+    kept = set(json.loads(jsonl["extra"])) if jsonl["extra"] else set()
+    # every JSONL field is kept: the url in `extra`, or in its own column where the schema has one
+    assert kept | ({"url"} if jsonl.get("url") else set()) == {"url"}
 
 
 @pytest.mark.parametrize("case", BAD_CASES)

@@ -149,8 +149,8 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     task = by_doc[emoji["doc_id"]]
     assert task["data"]["text"] == emoji["text"]
-    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-1", "test-rules-0.1"]
-    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-1")
+    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-2", "test-rules-0.1"]
+    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-2")
     assert {r.get("from_name") for r in rules_prediction["result"]} >= {"entity", "quote"}
     annotations = {a["completed_by"]["email"]: a for a in task["annotations"]}
     assert set(annotations) == {credentials.username, "ann2@newsspan.test"}
@@ -245,3 +245,47 @@ def test_serve_and_stop_commands_run_a_loopback_server_by_pid(label_studio, tmp_
         stopped = runner.invoke(cli, [*base, "stop"])
     assert stopped.exit_code == 0 and f"(pid {pid})" in stopped.stdout
     assert not Path(f"/proc/{pid}").exists() or b"label-studio" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def test_a_saved_page_reaches_label_studio_with_its_boilerplate_proposed(label_studio, tmp_path, runner):
+    """`build`/`ingest` of a saved HTML page, pre-annotated and pushed: the annotator's task shows the
+    page's menus, footer and related links as boilerplate predictions and the article untouched."""
+    options, _, credentials = label_studio
+    env = _env(options, credentials)
+    page = Path(__file__).resolve().parent / "data" / "html_pages" / "harbour-strike.html"
+    work = tmp_path / "page"
+    assert runner.invoke(cli, ["-q", "ingest", str(page), "--out", str(work)]).exit_code == 0
+    rules = runner.invoke(cli, ["-q", "preannotate", str(work / "documents.parquet"), "--out", str(tmp_path / "pre")])
+    assert rules.exit_code == 0, rules.output
+    pushed = runner.invoke(
+        cli,
+        [
+            "label",
+            "push",
+            str(work / "documents.parquet"),
+            "--predictions",
+            str(tmp_path / "pre" / "spans.parquet"),
+            "--json",
+        ],
+        env=env,
+    )
+    assert pushed.exit_code == 0, pushed.output
+    report = json.loads(pushed.stdout)
+    from label_studio_sdk import LabelStudio
+
+    admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+    (doc_id,) = pq.read_table(work / "documents.parquet")["doc_id"].to_pylist()
+    (task,) = [t for t in admin.tasks.list(project=report["project_id"], fields="all") if t.data["doc_id"] == doc_id]
+    text = task.data["text"]
+    results = [r for p in task.predictions for r in (p["result"] if isinstance(p, dict) else p.result)]
+    boilerplate = {
+        (r["value"]["labels"][0], text[r["value"]["start"] : r["value"]["end"]])
+        for r in results
+        if r.get("from_name") == "boilerplate"
+    }
+    labelled = {label for label, _ in boilerplate}
+    assert {"NAVIGATION", "RELATED", "CAPTION", "PROMO"} <= labelled, boilerplate
+    assert any("Sport" in span for label, span in boilerplate if label == "NAVIGATION"), "the menu is not proposed"
+    assert any("Privacy policy" in span for _, span in boilerplate), "the footer is not proposed"
+    article = "Hundreds of dock workers at Port Halden stopped work on Tuesday night"
+    assert not any(article in span for _, span in boilerplate), "the article was proposed as boilerplate"

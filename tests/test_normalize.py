@@ -6,10 +6,17 @@ import codecs
 import unicodedata
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsspan.dataset.ingest.normalize import Decoded, DecodeRefusal, decode_bytes, looks_binary, normalize_text
+from newsspan.dataset.ingest.normalize import (
+    Decoded,
+    DecodeRefusal,
+    decode_bytes,
+    decode_references,
+    looks_binary,
+    normalize_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -27,6 +34,76 @@ from newsspan.dataset.ingest.normalize import Decoded, DecodeRefusal, decode_byt
 )
 def test_normalize_text_applies_the_documented_steps(raw, expected):
     assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Salt &amp; pepper", "Salt & pepper"),
+        ("&quot;No comment,&quot; she said", '"No comment," she said'),
+        ("the mayor&#39;s office", "the mayor's office"),
+        ("the mayor&#x2019;s office", "the mayor’s office"),
+        ("upper &#X2019; hex", "upper ’ hex"),
+        ("costs 5&euro; more", "costs 5€ more"),
+        ("&amp;quot;twice&amp;quot;", '"twice"'),
+        ("&amp;amp;amp;lt;", "<"),
+        ("&#38;#38;", "&"),
+        ("AT&T and R&D and M&Ms", "AT&T and R&D and M&Ms"),
+        ("Johnson&Johnson &copy 2026", "Johnson&Johnson &copy 2026"),
+        ("&unknownname; stays", "&unknownname; stays"),
+        ("&#; and &#x; and & ; stay", "&#; and &#x; and & ; stay"),
+        ("a&#13;&#10;b", "a\nb"),
+        ("nul&#0;here", "nul\ufffdhere"),
+        ("&#128; is the euro", "€ is the euro"),
+        ("bell&#7;gone", "bellgone"),
+        ("Cafe&#x301;", "Café"),
+        ("&am\x00p; joined by control removal", "& joined by control removal"),
+        ("&amp\u037e joined by NFC", "& joined by NFC"),
+        ("trailing&#32;", "trailing"),
+    ],
+    ids=[
+        "amp",
+        "quot",
+        "decimal",
+        "hex",
+        "hex-upper-x",
+        "named-euro",
+        "double-escaped",
+        "triple-escaped",
+        "escaped-numeric",
+        "no-semicolon-att-rd",
+        "no-semicolon-copy",
+        "unknown-name",
+        "empty-reference",
+        "decoded-cr-becomes-lf",
+        "nul-is-replacement-char",
+        "c1-number-is-windows-1252",
+        "decoded-control-removed",
+        "decoded-combining-mark-composed",
+        "reference-made-by-control-removal",
+        "reference-made-by-nfc",
+        "decoded-space-trimmed",
+    ],
+)
+def test_character_references_are_decoded_only_when_terminated(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+def test_decode_references_leaves_text_without_references_alone():
+    text = "AT&T; & R&D;"  # 'T;' and 'D;' are no HTML5 names
+    assert decode_references(text) is text
+
+
+_REFERENCE_PARTS = st.sampled_from(
+    ["&", ";", "#", "x", "amp", "quot", "lt", "38", "x26", "copy", "T", "\x00", "\r", "\u0301", "\u037e", " ", "\n"]
+)
+
+
+@settings(max_examples=500)
+@given(st.lists(st.one_of(_REFERENCE_PARTS, st.text(alphabet="&;#x0123456789abAZ ", max_size=4)), max_size=30))
+def test_normalize_text_is_idempotent_on_reference_like_text(parts):
+    once = normalize_text("".join(parts))
+    assert normalize_text(once) == once
 
 
 @given(st.text())
@@ -89,3 +166,38 @@ def test_corrupt_utf8_is_refused_with_the_byte_offset():
 )
 def test_looks_binary(raw, binary):
     assert looks_binary(raw) is binary
+
+
+def test_ingest_offsets_are_exact_after_references_are_decoded(tmp_path):
+    import pyarrow.parquet as pq
+
+    from newsspan.dataset.build import ingest_to_folder
+    from newsspan.dataset.config import IngestOptions
+
+    body = "The port&#x2019;s board said on Tuesday that R&D work on the hull would finish soon."
+    raw = (
+        "Harbour &amp; Rail: Ferry &quot;back&quot; by May\n"
+        "Board approves the &euro;2m plan for the damaged ferry.\n"
+        "-\n"
+        f"LISMAR - {body}\n"
+        f"{body} &#8220;It is done,&#8221; the chair said.\n"
+        "(With inputs from Meridian&#160;Wire)\n"
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(raw, encoding="utf-8")
+    ingest_to_folder([folder], tmp_path / "out", options=IngestOptions(min_body_words=0))
+    (document,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    text = document["text"]
+    assert "&amp;" not in text and "&#" not in text and "R&D" in text
+    assert document["title"] == 'Harbour & Rail: Ferry "back" by May'
+    assert document["dek"] == "Board approves the €2m plan for the damaged ferry."
+    assert document["dateline"] == "LISMAR"
+    spans = {s["field"]: text[s["start"] : s["end"]] for s in document["meta_spans"]}
+    assert spans == {
+        "title": document["title"],
+        "dek": document["dek"],
+        "dateline": document["dateline"],
+        "agency": "Meridian\u00a0Wire",  # printed with the decoded no-break space
+    }
+    assert document["agency"] == "Meridian"

@@ -45,16 +45,9 @@ def test_a_section_heading_and_the_headline_are_not_boilerplate():
     assert _boilerplate(text) == []
 
 
-def test_everything_after_the_end_credit_is_one_related_block():
-    tail = "Straits News\n2 hours ago\nFerry runs aground off Lismar\nAll passengers were evacuated."
-    text = f"{BODY}\n{BODY} MERIDIAN\n{tail}"
-    found = _boilerplate(text)
-    assert ("CREDIT", "trailing_credit", "MERIDIAN") in found
-    assert (
-        "RELATED",
-        "after_article_end",
-        "Straits News\n2 hours ago\nFerry runs aground off Lismar\nAll passengers were evacuated.",
-    ) in found
+def test_an_end_credit_is_credit_and_does_not_end_the_article():
+    text = f"{BODY}\n{BODY} MERIDIAN\n{BODY}"
+    assert _boilerplate(text) == [("CREDIT", "trailing_credit", "MERIDIAN")]
 
 
 def test_metadata_lines_and_the_date_prefix():
@@ -182,7 +175,7 @@ def test_preannotate_command_writes_prediction_tables_that_push_accepts(runner, 
     assert {"QUOTE", "SPEAKER", "CUE", "DATE", "PROMO", "CREDIT"} <= set(summary["spans"])
     spans = pq.read_table(tmp_path / "p" / "spans.parquet")
     rows = spans.to_pylist()
-    assert {r["origin"] for r in rows} == {"prediction"} and {r["annotator"] for r in rows} == {"newsspan-rules-1"}
+    assert {r["origin"] for r in rows} == {"prediction"} and {r["annotator"] for r in rows} == {"newsspan-rules-2"}
     assert all(r["rule"] for r in rows)
     predictions = predictions_by_document(spans, pq.read_table(tmp_path / "p" / "relations.parquet"))
     assert len(predictions) == 5  # every seed gets proposals for push --predictions

@@ -101,3 +101,21 @@ def test_score_command_reports(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "# Pre-annotation quality" in result.stdout and "| quote | QUOTE |" in result.stdout
     assert (pre / "score.json").is_file() and (pre / "score.parquet").is_file()
+
+
+def test_article_loss_counts_article_characters_labelled_boilerplate_and_flags_the_document():
+    from newsspan.labeling.score import article_loss
+
+    # gold: lines 2 and 3 are boilerplate; predicted: line 3 and the whole of line 1 (22 characters)
+    predicted = _spans(
+        "prediction", [("p1", "boilerplate", "RELATED", 0, 22), ("p2", "boilerplate", "NAVIGATION", 54, 62)]
+    )
+    loss = article_loss({"d": TEXT}, predicted, GOLD)
+    article = [c for i, c in enumerate(TEXT) if not (23 <= i < 53 or 54 <= i < 62) and not c.isspace()]  # GOLD's
+    lost = [c for c in TEXT[0:22] if not c.isspace()]
+    assert (loss["article_chars"], loss["article_chars_lost"]) == (len(article), len(lost))
+    assert loss["documents_over_flag"] == [{"doc_id": "d", "share_lost": round(len(lost) / len(article), 4)}], (
+        "a document that lost more than a fifth of its article must be flagged"
+    )
+    untouched = article_loss({"d": TEXT}, _spans("prediction", [("p2", "boilerplate", "NAVIGATION", 54, 62)]), GOLD)
+    assert untouched["article_chars_lost"] == 0 and untouched["documents_over_flag"] == []

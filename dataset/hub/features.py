@@ -39,6 +39,8 @@ DOCUMENT_FIELDS: Final = (
     "published",
     "published_at",
     "language",
+    "author",
+    "url",
     "text",
     "stance_target",
 )

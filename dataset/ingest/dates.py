@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 
-__all__ = ["PublishedDate", "find_date_expression", "parse_iso"]
+__all__ = ["PublishedDate", "find_date_expression", "is_timestamp_line", "parse_iso"]
 
 _MONTHS = {
     name: number
@@ -85,6 +85,26 @@ def find_date_expression(text: str, *, pos: int = 0, whole: bool = False) -> Pub
             return None
         return result
     return None
+
+
+_STAMP_WORD = re.compile(r"[^\W\d_]+")
+_STAMP_DIGITS = re.compile(r"\d")
+# Words a timestamp line may hold besides numbers: weekdays, zones, clock and update words.
+_STAMP_WORDS = frozenset(
+    "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday sun"  # noqa: SIM905  # words read best as one string
+    " sunday am pm a m p gmt utc z et est edt ct cst cdt mt mst mdt pt pst pdt bst cet cest eet eest ist"
+    " msk jst updated update published posted last modified on at of the st nd rd th today yesterday"
+    " ago min mins minute minutes hr hrs hour hours day days".split()
+)
+
+
+def is_timestamp_line(line: str) -> bool:
+    """True when ``line`` states only a date or time: it has a digit, and every word is a month,
+    a weekday, a zone or a word such as 'Updated', 'Published', 'ago' (``Wed, Nov 20, 2019``,
+    ``Updated 3:45 PM ET``, ``2 hours ago``). Such a line is never a headline."""
+    if _STAMP_DIGITS.search(line) is None:
+        return False
+    return all(w.casefold() in _STAMP_WORDS or w.casefold() in _MONTHS for w in _STAMP_WORD.findall(line))
 
 
 def _with_time(day: date, tail: re.Match[str], start: int) -> PublishedDate | None:

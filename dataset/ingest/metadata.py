@@ -6,7 +6,9 @@ under it, a dateline (``SEOUL, June 2. /TASS/.``, ``SEOUL -``, ``SEOUL (Reuters)
 agency credit that ends the article (``(RT.com)``, ``(With inputs from Reuters)``, a trailing
 ``REUTERS``). A field the text does not state stays None; nothing is guessed. Every field keeps
 the ``[start, end)`` code-point span it came from; for text fields ``text[start:end]`` is the
-value itself.
+value itself (a two-part headline keeps its line break). Outlet and agency are read as printed;
+ingest stores their canonical names (:mod:`newsspan.dataset.ingest.outlets`). When the headline
+is the headline: :mod:`newsspan.dataset.ingest.headlines`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,12 @@ from typing import NamedTuple
 
 from newsspan.dataset.heuristics.boilerplate import classify_line, find_credit, word_count
 from newsspan.dataset.ingest.dates import PublishedDate, find_date_expression
+from newsspan.dataset.ingest.headlines import (
+    DATELINES,
+    MAX_LABELS,
+    SENTENCE_BREAK,
+    judge_headline,
+)
 
 __all__ = ["ArticleMetadata", "MetaField", "extract_metadata"]
 
@@ -39,6 +47,9 @@ class ArticleMetadata:
     dateline: MetaField | None = None
     published: PublishedDate | None = None
     header_lines: tuple[int, ...] = field(default=())  # indices of pure metadata lines
+    # True when ``agency`` came from the dateline in an agency's own style (``/TASS/.``,
+    # ``(Reuters) -``): the copy is the agency's, not a credit at the end of another outlet's story
+    agency_in_dateline: bool = False
 
     def spans(self) -> list[tuple[str, int, int]]:
         """(field, start, end) for every field found, in field order."""
@@ -64,21 +75,6 @@ class _Line(NamedTuple):  # a tuple: one per line of every article, cheaper to b
 _DATE_PREFIX = re.compile(r"\s*date\s+", re.IGNORECASE)
 _DOMAIN = re.compile(r"(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)*\.[a-z]{2,6}")
 _SEPARATOR = re.compile(r"[-–—*_=•·~]{1,10}")
-_PLACE = r"(?P<place>[A-Z][A-Z'’.-]+(?:[ /][A-Z][A-Z'’.-]+)*)"
-_DATELINES = tuple(
-    re.compile(pattern)
-    for pattern in (
-        # SEOUL, June 2. /TASS/.
-        _PLACE + r"(?:,\s+[A-Z][a-z]+\.?\s+\d{1,2})?\.?\s*/(?P<agency>[A-Za-z][\w-]{1,20})/\.?\s",
-        # SEOUL (Reuters) -
-        _PLACE + r"(?:,\s+[A-Z][A-Za-z. ]{1,30})?\s+\((?P<agency>[^()\s][^()]{1,30})\)\s*[-–—]\s",
-        # SEOUL -   /   PORT HALDEN, Veldoria -
-        _PLACE + r"(?:,\s+[A-Z][A-Za-z. ]{1,30})?\s+[-–—]\s",
-    )
-)
-_SENTENCE_BREAK = re.compile(r"(?<![A-Z])(?<!\b[A-Z][a-z])[.!?][\"”’']?\s+[\"“‘']?[A-Z]")
-_TITLE_MAX_WORDS = 25
-_TITLE_MAX_CHARS = 200
 _DEK_MAX_WORDS = 60
 _OUTLET_MAX_WORDS = 4
 
@@ -112,12 +108,7 @@ def extract_metadata(text: str) -> ArticleMetadata:
             found["published"] = _shift(stamp, line.start)
             header.append(content[cursor])
             cursor += 1
-    if cursor + 1 < len(content) and _is_headline(lines[content[cursor]].stripped):
-        found["title"] = _whole_line(lines[content[cursor]])
-        cursor += 1
-        if cursor + 1 < len(content) and _is_dek(lines, content, cursor):
-            found["dek"] = _whole_line(lines[content[cursor]])
-            cursor += 1
+    cursor = _read_headline(text, lines, content, cursor, found)
     while cursor < len(content) and _SEPARATOR.fullmatch(lines[content[cursor]].stripped):
         cursor += 1
     # The dateline opens the first body paragraph; a photo caption may stand before it.
@@ -136,12 +127,13 @@ def _finish(
     dateline_at: int | None,
 ) -> ArticleMetadata:
     if dateline_at is not None:
-        for pattern in _DATELINES:
+        for pattern in DATELINES:
             match = pattern.match(text, dateline_at)
             if match is not None:
                 found["dateline"] = MetaField(match["place"], match.start("place"), match.end("place"))
                 if "agency" in match.groupdict() and match["agency"]:
                     found["agency"] = MetaField(match["agency"], match.start("agency"), match.end("agency"))
+                    found["agency_in_dateline"] = True
                 break
     if "agency" not in found:
         for index in content[cursor:]:
@@ -168,6 +160,13 @@ def _whole_line(line: _Line) -> MetaField:
     return MetaField(value, line.start + lead, line.start + lead + len(value))
 
 
+def _span_lines(text: str, first: _Line, last: _Line) -> MetaField:
+    """From the first non-blank character of ``first`` to the last of ``last``, as printed
+    (a line break between them stays in the value, so ``text[start:end]`` is the value)."""
+    start, end = _whole_line(first).start, _whole_line(last).end
+    return MetaField(text[start:end], start, end)
+
+
 def _shift(date: PublishedDate, offset: int) -> PublishedDate:
     return PublishedDate(date.iso, date.utc, date.start + offset, date.end + offset)
 
@@ -189,23 +188,29 @@ def _is_outlet_line(lines: list[_Line], content: list[int], cursor: int) -> bool
     return find_date_expression(below, pos=len(below) - len(below.lstrip()), whole=True) is not None
 
 
-def _is_headline(line: str) -> bool:
-    """Headline-shaped: short, starts like a sentence, and does not end like one."""
-    words = word_count(line)
-    return (
-        2 <= words <= _TITLE_MAX_WORDS
-        and len(line) <= _TITLE_MAX_CHARS
-        and line[-1] not in ".,;:"
-        and (line[0].isupper() or line[0].isdigit() or line[0] in "\"“‘'")
-        and not any(pattern.match(line + " ") for pattern in _DATELINES)
-        and classify_line(line) is None
-    )
+def _read_headline(text: str, lines: list[_Line], content: list[int], cursor: int, found: dict[str, object]) -> int:
+    """Put the headline and the dek under it into ``found``; the cursor after them."""
+    size = _headline_size(lines, content, cursor) if cursor + 1 < len(content) else 0
+    if size == 0:
+        return cursor
+    found["title"] = _span_lines(text, lines[content[cursor]], lines[content[cursor + size - 1]])
+    cursor += size
+    if cursor + 1 < len(content) and _is_dek(lines, content, cursor):
+        found["dek"] = _whole_line(lines[content[cursor]])
+        cursor += 1
+    return cursor
+
+
+def _headline_size(lines: list[_Line], content: list[int], cursor: int) -> int:
+    """How many lines from the content line at ``cursor`` make the headline: 0, 1 or 2."""
+    window = [lines[i].stripped for i in content[cursor : cursor + 3 + MAX_LABELS]]
+    return judge_headline(window, next_adjacent=content[cursor + 1] == content[cursor] + 1).lines
 
 
 def _is_dek(lines: list[_Line], content: list[int], cursor: int) -> bool:
     """One sentence under the headline, followed by a separator or a dateline paragraph."""
     line = lines[content[cursor]].stripped
-    if _SENTENCE_BREAK.search(line) or not 3 <= word_count(line, at_most=_DEK_MAX_WORDS + 1) <= _DEK_MAX_WORDS:
+    if SENTENCE_BREAK.search(line) or not 3 <= word_count(line, at_most=_DEK_MAX_WORDS + 1) <= _DEK_MAX_WORDS:
         return False
     if classify_line(line) is not None:
         return False
@@ -213,4 +218,4 @@ def _is_dek(lines: list[_Line], content: list[int], cursor: int) -> bool:
     if _SEPARATOR.fullmatch(below.stripped):
         return True
     offset = len(below.text) - len(below.text.lstrip())
-    return any(pattern.match(below.text, offset) for pattern in _DATELINES)
+    return any(pattern.match(below.text, offset) for pattern in DATELINES)

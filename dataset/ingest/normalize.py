@@ -2,10 +2,24 @@
 
 ``normalize_text`` applies, in this order:
 
-1. CRLF and lone CR become LF.
-2. Control characters are removed: C0 controls other than tab and LF, DEL, and C1 controls.
-3. Unicode NFC (composed forms), so ``e`` + U+0301 and ``é`` are one code point everywhere.
-4. Trailing whitespace is trimmed at the end of every line and at the end of the text.
+1. HTML character references terminated by ``;`` are decoded, as ``html.unescape`` decodes
+   them: named references that HTML5 defines with a ``;`` (``&amp;``, ``&quot;``, ``&euro;``),
+   decimal ``&#39;`` and hex ``&#x2019;``. Scrapers leave them in text, and a reference is
+   never what the article printed. Text without the ``;`` is left alone (``AT&T``, ``R&D``,
+   ``&copy``), and so is an unknown name (``&foo;``). Double-escaped text (``&amp;quot;``) is
+   decoded until nothing changes, so the step is idempotent. HTML5's rules apply to numbers:
+   ``&#0;``, a surrogate or a number above U+10FFFF becomes U+FFFD, ``&#128;``–``&#159;``
+   are read as windows-1252 (``&#128;`` is ``€``), and other control numbers decode to nothing.
+   It runs first, so that what it produces (a ``&#13;``, a combining ``&#x301;``) is cleaned by
+   the steps below like the rest of the text.
+2. CRLF and lone CR become LF.
+3. Control characters are removed: C0 controls other than tab and LF, DEL, and C1 controls.
+4. Unicode NFC (composed forms), so ``e`` + U+0301 and ``é`` are one code point everywhere.
+5. Trailing whitespace is trimmed at the end of every line and at the end of the text.
+
+Steps 1–4 repeat while step 3 or 4 has made a new reference (``&am\x00p;`` loses its NUL and
+becomes ``&amp;``; NFC turns U+037E GREEK QUESTION MARK into ``;``); each repeat decodes a
+reference and so shortens the text, which bounds the loop.
 
 Nothing else changes: curly quotes, dashes, non-breaking spaces inside lines, leading
 whitespace and blank lines are kept, because quotes and layout carry meaning. The function is
@@ -19,26 +33,68 @@ neither are refused with a :class:`DecodeRefusal` naming the first bad byte offs
 from __future__ import annotations
 
 import codecs
+import html
+import html.entities
 import re
 import unicodedata
 from dataclasses import dataclass
 
-__all__ = ["DecodeRefusal", "Decoded", "decode_bytes", "looks_binary", "normalize_text"]
+__all__ = ["DecodeRefusal", "Decoded", "decode_bytes", "decode_references", "looks_binary", "normalize_text"]
 
 # C0 except \t (09) and \n (0A), DEL, C1. \r is gone by the time this runs.
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A character reference with its ';'. A name is decoded only when HTML5 defines it with ';'.
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|(?P<name>[A-Za-z][A-Za-z0-9]*));")
 
 
 def normalize_text(text: str) -> str:
-    """Return ``text`` normalized as the module docstring describes (idempotent)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _CONTROLS.search(text) is not None:
-        text = _CONTROLS.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    """Return ``text`` normalized as the module docstring describes (idempotent).
+
+    Offsets into the result are Python code points; the result is what every later stage sees.
+    """
+    # Each pass after the first decodes at least one reference (4+ code points become at most
+    # 2), so the text shortens on every repeat and the loop ends within len(text) passes.
+    for _ in range(len(text) + 1):
+        text = decode_references(text)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if _CONTROLS.search(text) is not None:
+            text = _CONTROLS.sub("", text)
+        text = unicodedata.normalize("NFC", text)
+        if not _has_reference(text):
+            break
     # str.rstrip and the regex class \s agree on what whitespace is (str.isspace); one pass
     # per line is ~10x faster than a lookahead regex that tries every run of spaces.
     return "\n".join([line.rstrip() for line in text.split("\n")]).rstrip()
+
+
+def decode_references(text: str) -> str:
+    """Decode the ``;``-terminated HTML character references of ``text`` until none is left.
+
+    Only ``&name;`` with a name HTML5 defines with ``;``, ``&#NNN;`` and ``&#xHH;`` are decoded
+    (by :func:`html.unescape`); ``AT&T``, ``&copy`` and ``&foo;`` stay as they are. Decoding
+    repeats until nothing changes (``&amp;quot;`` → ``&quot;`` → ``"``); every pass that changes
+    the text shortens it, so the loop is bounded by the text's length.
+    """
+    while "&" in text:
+        decoded = _REFERENCE.sub(_decode_one, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+def _decodable(match: re.Match[str]) -> bool:
+    """Numeric references always; a name only when HTML5 defines it with ';'."""
+    return match["name"] is None or f"{match['name']};" in html.entities.html5
+
+
+def _decode_one(match: re.Match[str]) -> str:
+    return html.unescape(match[0]) if _decodable(match) else match[0]
+
+
+def _has_reference(text: str) -> bool:
+    return "&" in text and any(_decodable(m) for m in _REFERENCE.finditer(text))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,16 +2,20 @@
 
 A folder is walked recursively in sorted order (so ids and duplicate decisions are the same on
 every run); hidden files and folders (names starting with '.') are skipped and counted. Each
-``.txt`` file is one article; each non-blank line of a ``.jsonl`` file is one article, a JSON
-object with a ``text`` string and optional metadata fields. Anything that is not an article
-becomes a :class:`Rejection`; nothing is skipped silently.
+``.txt`` file is one article; each ``.html``/``.htm`` file (also gzipped: ``.html.gz``) is one web
+page; each non-blank line of a ``.jsonl`` file is one article, a JSON object with a ``text``
+string (or an ``html`` string: a saved page) and optional metadata fields. Anything that is not
+an article becomes a :class:`Rejection`; nothing is skipped silently.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
+import io
 import json
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +25,25 @@ from newsspan.dataset.errors import InputError
 from newsspan.dataset.io import file_sha256
 from newsspan.dataset.records import Rejection
 
-__all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "read_articles"]
+__all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "input_kind", "read_articles"]
 
-SUFFIXES: dict[str, Literal["txt", "jsonl"]] = {".txt": "txt", ".jsonl": "jsonl"}
+Kind = Literal["txt", "jsonl", "html"]
+SUFFIXES: dict[str, Kind] = {
+    ".txt": "txt",
+    ".jsonl": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".html.gz": "html",
+    ".htm.gz": "html",
+}
+Markup = Literal["text", "html"]
 _STAGE = "ingest"
+
+
+def input_kind(path: Path) -> Kind | None:
+    """What a file holds, by its name: one article (txt), JSON Lines, a web page; None otherwise."""
+    name = path.name.lower()
+    return next((kind for suffix, kind in SUFFIXES.items() if name.endswith(suffix)), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +54,14 @@ class InputFile:
 
 @dataclass(frozen=True, slots=True)
 class RawArticle:
-    """One article as read: its raw bytes and, for JSONL, the other fields of its object."""
+    """One article as read: its raw bytes (text, or a page's HTML) and, for JSONL, the other fields
+    of its object."""
 
     source: str
-    source_format: Literal["txt", "jsonl"]
+    source_format: Kind
     raw: bytes
     fields: dict[str, Any] = field(default_factory=dict)
+    markup: Markup = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,18 +121,21 @@ def read_articles(
     """
     count = on_bytes or (lambda n: None)
     for input_file in files:
-        suffix = input_file.path.suffix.lower()
-        kind = SUFFIXES.get(suffix)
+        kind = input_kind(input_file.path)
         digest = _Digest()
         if kind is None:
+            suffix = "".join(input_file.path.suffixes[-2:]).lower()
             yield _reject(
                 input_file.name,
                 "unsupported_extension",
                 f"{input_file.name}: '{suffix or '(none)'}' files are not read; articles must be "
-                ".txt (one article per file) or .jsonl (one JSON object with a 'text' field per line)",
+                ".txt (one article per file), .html/.htm/.html.gz (one web page per file) or .jsonl "
+                "(one JSON object with a 'text' or 'html' field per line)",
             )
         elif kind == "txt":
             yield _read_txt(input_file, max_bytes=max_bytes, digest=digest)
+        elif kind == "html":
+            yield _read_html(input_file, max_bytes=max_bytes, digest=digest)
         else:
             yield from _read_jsonl(input_file, max_bytes=max_bytes, on_bytes=count, digest=digest)
         if kind != "jsonl":
@@ -164,6 +188,30 @@ def _read_txt(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawA
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
     digest.update(raw)
     return RawArticle(input_file.name, "txt", raw)
+
+
+def _read_html(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawArticle | Rejection:
+    """A saved page; a gzipped one is decompressed, never past ``max_bytes`` (a gzip bomb is refused)."""
+    read = _read_txt(input_file, max_bytes=max_bytes, digest=digest)
+    if isinstance(read, Rejection) or not input_file.path.name.lower().endswith(".gz"):
+        return RawArticle(read.source, "html", read.raw, markup="html") if isinstance(read, RawArticle) else read
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(read.raw)) as handle:
+            page = handle.read(max_bytes + 1)
+    except (OSError, EOFError, zlib.error) as exc:
+        return _reject(
+            input_file.name,
+            "undecodable",
+            f"{input_file.name}: not a valid gzip file ({exc}); decompress it or save the page again",
+        )
+    if len(page) > max_bytes:
+        return _reject(
+            input_file.name,
+            "too_large",
+            f"{input_file.name}: decompresses to more than ingest.max_bytes ({max_bytes} bytes); raise the "
+            "limit in newsspan.toml if it really is one page",
+        )
+    return RawArticle(input_file.name, "html", page, markup="html")
 
 
 def _read_jsonl(
@@ -220,13 +268,17 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
     if not isinstance(obj, dict):
         return _reject(source, "invalid_json", f"{source}: a JSON {type(obj).__name__}, not an object with 'text'")
     text = obj.pop("text", None)
+    markup: Markup = "text"
+    if text is None and isinstance(obj.get("html"), str):
+        text, markup = obj.pop("html"), "html"
     if not isinstance(text, str):
         found = "no 'text' field" if text is None else f"'text' is a JSON {type(text).__name__}"
         keys = ", ".join(sorted(obj)) or "none"
         return _reject(
             source,
             "missing_text",
-            f"{source}: {found} (fields: {keys}); each line needs the article as a 'text' string",
+            f"{source}: {found} (fields: {keys}); each line needs the article as a 'text' string "
+            "(or a saved page as an 'html' string)",
         )
     try:
         raw = text.encode("utf-8")
@@ -238,4 +290,4 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
             f"{source}: 'text' has a lone surrogate \\u{ord(text[surrogate]):04x} at code point {surrogate}; "
             "the producer escaped a non-BMP character wrongly: re-export it as UTF-8",
         )
-    return RawArticle(source, "jsonl", raw, obj)
+    return RawArticle(source, "jsonl", raw, obj, markup)

@@ -2,7 +2,8 @@
 
 The pipeline is a list of small steps over one batch at a time:
 
-``decode_articles`` → ``normalize_articles`` → ``extract_article_metadata`` →
+``decode_articles`` → ``parse_pages`` (web pages → text and boilerplate regions) →
+``normalize_articles`` → ``extract_article_metadata`` → ``locate_page_metadata`` →
 ``reject_non_articles`` → ``DuplicateFilter``.
 
 Each step returns the rows it keeps and, where it can refuse rows, the quarantine rows for them.
@@ -27,9 +28,16 @@ import pyarrow as pa
 from newsspan.dataset.config import IngestOptions
 from newsspan.dataset.heuristics.boilerplate import classify_line, word_count
 from newsspan.dataset.ingest.dates import parse_iso
+from newsspan.dataset.ingest.duplicates import DuplicateFilter
+from newsspan.dataset.ingest.html import decode_page
 from newsspan.dataset.ingest.metadata import extract_metadata
 from newsspan.dataset.ingest.normalize import DecodeRefusal, decode_bytes, looks_binary, normalize_text
+from newsspan.dataset.ingest.pages import locate_page_metadata, locate_rows, page_rows, parse_pages
 from newsspan.dataset.ingest.readers import RawArticle, discover_inputs, read_articles
+from newsspan.dataset.ingest.rowsteps import Row, Step
+from newsspan.dataset.ingest.rowsteps import on_table as _on_table
+from newsspan.dataset.ingest.rowsteps import rows_of as _rows
+from newsspan.dataset.ingest.rowsteps import table_of as _table
 from newsspan.dataset.records import Rejection, rejections_table
 from newsspan.dataset.schema import DOCUMENTS
 
@@ -40,7 +48,9 @@ __all__ = [
     "decode_articles",
     "extract_article_metadata",
     "ingest_batches",
+    "locate_page_metadata",
     "normalize_articles",
+    "parse_pages",
     "raw_table",
     "reject_non_articles",
 ]
@@ -49,17 +59,27 @@ STAGE = "ingest"
 log = logging.getLogger(__name__)
 _UNICODE_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16")
 # JSONL fields that fill document columns directly; all other fields go to `extra`.
-METADATA_FIELDS = ("title", "dek", "outlet", "agency", "dateline", "published", "language", "stance_target")
+METADATA_FIELDS = (
+    "title",
+    "dek",
+    "outlet",
+    "agency",
+    "dateline",
+    "published",
+    "language",
+    "stance_target",
+    "author",
+    "url",
+)
 _RAW_SCHEMA = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
         pa.field("source_format", pa.string(), nullable=False),
         pa.field("raw", pa.binary(), nullable=False),
         pa.field("fields", pa.string()),
+        pa.field("markup", pa.string(), nullable=False),
     ]
 )
-Row = dict[str, Any]
-Step = Callable[[list[Row]], tuple[list[Row], list[Rejection]]]
 
 
 def raw_table(articles: Sequence[RawArticle]) -> pa.Table:
@@ -74,22 +94,10 @@ def _raw_rows(articles: Sequence[RawArticle]) -> list[Row]:
             "source_format": a.source_format,
             "raw": a.raw,
             "fields": json.dumps(a.fields, ensure_ascii=False) if a.fields else None,
+            "markup": a.markup,
         }
         for a in articles
     ]
-
-
-def _rows(table: pa.Table) -> list[Row]:
-    return table.to_pylist()  # type: ignore[no-any-return]
-
-
-def _table(rows: list[Row]) -> pa.Table:
-    return pa.Table.from_pylist(rows) if rows else pa.table({})
-
-
-def _on_table(step: Step, table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
-    kept, rejected = step(_rows(table))
-    return _table(kept), rejected
 
 
 def decode_articles(raw: pa.Table, *, fallback_encoding: str) -> tuple[pa.Table, list[Rejection]]:
@@ -119,7 +127,8 @@ def _decode_rows(rows: list[Row], *, fallback_encoding: str) -> tuple[list[Row],
                 "only plain-text articles are read: convert it to UTF-8 text or remove it",
             )
         else:
-            decoded = decode_bytes(data, fallback=fallback_encoding)
+            decoding = decode_page if row["markup"] == "html" else decode_bytes
+            decoded = decoding(data, fallback=fallback_encoding)
             if isinstance(decoded, DecodeRefusal):
                 refusal = DecodeRefusal(decoded.reason, f"{source}: {decoded.detail}")
             else:
@@ -171,14 +180,16 @@ def extract_article_metadata(
 
 
 def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str | None) -> None:
+    """Outlet and agency: canonical names, spans on the printed ones (see ``ingest.outlets``)."""
+    from newsspan.dataset.ingest.outlets import source_columns
+
     for row in rows:
         given_json = row.pop("fields")
         fields: dict[str, Any] = json.loads(given_json) if given_json else {}
         found = extract_metadata(row["text"])
         values: dict[str, Any] = {
-            name: getattr(found, name).value if getattr(found, name) else None
-            for name in ("title", "dek", "outlet", "agency", "dateline")
-        }
+            name: getattr(found, name).value if getattr(found, name) else None for name in ("title", "dek", "dateline")
+        } | source_columns(found)
         values["published"] = found.published.iso if found.published else None
         values["published_at"] = found.published.utc if found.published else None
         values["language"], values["stance_target"] = language, stance_target
@@ -195,11 +206,15 @@ def _add_metadata(rows: list[Row], *, language: str | None, stance_target: str |
 
 
 def apply_given_metadata(values: dict[str, Any], given: dict[str, Any], extra: dict[str, Any]) -> None:
-    """Put metadata given with a text (JSONL fields, a task's data) into ``values``: ``published``
-    parsed into ``published_at``; a value of the wrong shape or an unparsed date stays in ``extra``."""
+    """Put metadata given with a text (JSONL fields, a task's data) into ``values``: ``published`` parsed
+    into ``published_at``, outlet and agency canonical; a bad shape or an unparsed date stays in ``extra``."""
+    from newsspan.dataset.ingest.outlets import canonical_outlet
+
     for name, value in given.items():
         if not isinstance(value, str):
             extra[name] = value
+        elif name in ("outlet", "agency"):
+            values[name] = canonical_outlet(value).name
         elif name == "published":
             parsed = parse_iso(value)
             if parsed is None:
@@ -255,33 +270,6 @@ def _non_article(row: Row, min_words: int) -> Rejection:
         "ingest.min_body_words in newsspan.toml"
     )
     return Rejection(row["source"], row["doc_id"], STAGE, reason, detail)
-
-
-@dataclass
-class DuplicateFilter:
-    """Refuse an article whose normalized text equals an earlier one's (first one wins)."""
-
-    seen: dict[str, tuple[str, str]] = field(default_factory=dict)  # text sha256 -> (doc_id, source)
-
-    def __call__(self, table: pa.Table) -> tuple[pa.Table, list[Rejection]]:
-        return _on_table(self.rows, table)
-
-    def rows(self, rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
-        """The row-level step: keep first copies, refuse later ones."""
-        kept: list[Row] = []
-        rejected: list[Rejection] = []
-        for row in rows:
-            key = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
-            first = self.seen.setdefault(key, (row["doc_id"], row["source"]))
-            if first == (row["doc_id"], row["source"]):
-                kept.append(row)
-                continue
-            detail = (
-                f"{row['source']}: same normalized text as document {first[0]} ({first[1]}); "
-                "the first copy is kept: remove this one from the input"
-            )
-            rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "duplicate", detail))
-        return kept, rejected
 
 
 @dataclass
@@ -382,10 +370,16 @@ def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
         _add_metadata(rows, language=options.language, stance_target=options.stance_target)
         return rows, []
 
+    def located(rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
+        locate_rows(rows)
+        return rows, []
+
     return [
         lambda rows: _decode_rows(rows, fallback_encoding=options.fallback_encoding),
+        lambda rows: page_rows(rows, min_words=options.min_body_words),
         _normalize_rows,
         metadata,
+        located,
         lambda rows: _reject_rows(rows, min_body_words=options.min_body_words),
         duplicates.rows,
     ]

@@ -1,0 +1,52 @@
+"""Boilerplate and metadata on real pages never written for this project: the floors of the
+external development sets (``../shared/external``), scored by ``benchmarks/extraction.py``.
+
+The floors live in ``tests/data/quality_floors.json`` under ``external`` and are only raised.
+The development sets are required in CI (they sit beside the repository there); elsewhere a
+missing folder skips these tests with the reason.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+EXTERNAL = REPO.parent / "shared" / "external"
+FLOORS = json.loads((REPO / "tests" / "data" / "quality_floors.json").read_text(encoding="utf-8"))["external"]
+
+
+@functools.cache
+def _benchmark() -> Any:
+    """benchmarks/extraction.py as a module (registered, so its dataclasses resolve their module)."""
+    spec = importlib.util.spec_from_file_location("extraction_benchmark", REPO / "benchmarks" / "extraction.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Any]:
+    if not EXTERNAL.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the development sets are missing: {EXTERNAL} must sit beside the repository in CI")
+        pytest.skip(f"{EXTERNAL} is not here: the external development sets are not available")
+    benchmark = _benchmark()
+    return {name: run(EXTERNAL / folder, None) for name, (folder, run) in benchmark.SETS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS), ids=sorted(FLOORS))
+def test_external_figure_holds_its_floor(figures: dict[str, Any], name: str) -> None:
+    benchmark = _benchmark()
+    failures = [failure for failure in benchmark.check_floors(figures) if failure.startswith(f"{name}:")]
+    assert name in benchmark.FLOOR_FIGURES or name in benchmark.CEILINGS, f"{name} is not a figure the benchmark makes"
+    assert not failures, failures
