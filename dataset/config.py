@@ -267,8 +267,13 @@ class PreannotateOptions(_Options):
     min_quote_words: int = 2
     # A speaker mention is a name or a short noun phrase ("the North Korean Foreign Ministry official").
     max_speaker_words: int = 8
-    # How far before a quote (characters, same line) "X said ..." is looked for.
-    attribution_window: int = 140
+    # How far before a quote (characters, never past its sentence's start) "X said ..." is looked
+    # for; 240 reaches the subject of "Name, a long appositive, said ... “…”" in one sentence.
+    attribution_window: int = 240
+    # A quote of its own sentence with no attribution continues the previous quote's (the same
+    # speaker goes on) unless a reporting verb between them introduces another; off to review
+    # only explicitly attributed quotes.
+    inherit_attribution: bool = True
 
     def __post_init__(self) -> None:
         positive = (
@@ -281,6 +286,10 @@ class PreannotateOptions(_Options):
         for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigError(f"preannotate.{name} must be at least 1, got {getattr(self, name)}")
+        if not isinstance(self.inherit_attribution, bool):
+            raise ConfigError(
+                f"preannotate.inherit_attribution must be true or false, got {self.inherit_attribution!r}"
+            )
         for name in ("block_max_gap", "main_block_margin", "block_join_max_gap"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"preannotate.{name} must be >= 0, got {getattr(self, name)}")

@@ -20,13 +20,14 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXTERNAL = REPO.parent / "shared" / "external"
-FLOORS = json.loads((REPO / "tests" / "data" / "quality_floors.json").read_text(encoding="utf-8"))["external"]
+ALL_FLOORS = json.loads((REPO / "tests" / "data" / "quality_floors.json").read_text(encoding="utf-8"))
+FLOORS, ATTRIBUTION_FLOORS = ALL_FLOORS["external"], ALL_FLOORS["polnear"]
 
 
 @functools.cache
-def _benchmark() -> Any:
-    """benchmarks/extraction.py as a module (registered, so its dataclasses resolve their module)."""
-    spec = importlib.util.spec_from_file_location("extraction_benchmark", REPO / "benchmarks" / "extraction.py")
+def _benchmark(name: str = "extraction") -> Any:
+    """benchmarks/NAME.py as a module (registered, so its dataclasses resolve their module)."""
+    spec = importlib.util.spec_from_file_location(f"{name}_benchmark", REPO / "benchmarks" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -34,12 +35,16 @@ def _benchmark() -> Any:
     return module
 
 
-@pytest.fixture(scope="module")
-def figures() -> dict[str, Any]:
+def _require_external() -> None:
     if not EXTERNAL.is_dir():
         if os.environ.get("CI"):
             pytest.fail(f"the development sets are missing: {EXTERNAL} must sit beside the repository in CI")
         pytest.skip(f"{EXTERNAL} is not here: the external development sets are not available")
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict[str, Any]:
+    _require_external()
     benchmark = _benchmark()
     return {name: run(EXTERNAL / folder, None) for name, (folder, run) in benchmark.SETS.items()}
 
@@ -50,3 +55,18 @@ def test_external_figure_holds_its_floor(figures: dict[str, Any], name: str) -> 
     failures = [failure for failure in benchmark.check_floors(figures) if failure.startswith(f"{name}:")]
     assert name in benchmark.FLOOR_FIGURES or name in benchmark.CEILINGS, f"{name} is not a figure the benchmark makes"
     assert not failures, failures
+
+
+@pytest.fixture(scope="module")
+def attribution() -> dict[str, Any]:
+    _require_external()
+    return _benchmark("attribution").run(EXTERNAL / "polnear-train", None)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("name", sorted(ATTRIBUTION_FLOORS), ids=sorted(ATTRIBUTION_FLOORS))
+def test_polnear_attribution_figure_holds_its_floor(attribution: dict[str, Any], name: str) -> None:
+    benchmark = _benchmark("attribution")
+    assert name in benchmark.FLOOR_FIGURES, f"{name} is not a figure benchmarks/attribution.py makes"
+    failures = [failure for failure in benchmark.check_floors(attribution) if failure.startswith(f"{name}:")]
+    per_publisher = {p: f[name] for p, f in attribution["per_publisher"].items()}
+    assert not failures, (failures, per_publisher)

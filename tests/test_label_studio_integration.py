@@ -149,8 +149,8 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     task = by_doc[emoji["doc_id"]]
     assert task["data"]["text"] == emoji["text"]
-    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-2", "test-rules-0.1"]
-    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-2")
+    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-3", "test-rules-0.1"]
+    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-3")
     assert {r.get("from_name") for r in rules_prediction["result"]} >= {"entity", "quote"}
     annotations = {a["completed_by"]["email"]: a for a in task["annotations"]}
     assert set(annotations) == {credentials.username, "ann2@newsspan.test"}

@@ -1,0 +1,274 @@
+"""Quotes, speakers and cues on a real annotated corpus: PolNeAR's train compartment.
+
+    python benchmarks/attribution.py                   # figures, per publisher too
+    python benchmarks/attribution.py --limit 100       # a smoke run
+    python benchmarks/attribution.py --json out.json
+    python benchmarks/attribution.py --check-floors    # exit 1 below tests/data/quality_floors.json
+
+Read ``../shared/external/README.md``. PolNeAR annotates attributions (Source, Cue, Content,
+joined per attribution) over direct and indirect speech; newsspan's QUOTE is a direct quotation,
+so the gold quotes are the quoted stretches inside a Content span (``“…”``, ``"…"``, the New York
+Times' ``''…''``, ````…''``, ``«…»``; a quotation over several paragraphs, each reopening with its
+mark, is one quote), with that attribution's Source as the speaker and Cue as the cue. One
+annotator's file per article (the first by name).
+
+newsspan runs as pre-annotation does (headline and boilerplate skipped). A predicted QUOTE
+matches a gold quote when it covers at least half of it (one to one, best overlap first). On
+matched quotes: speaker accuracy (the predicted speaker overlaps the gold Source), cue accuracy
+(the predicted cue overlaps the gold Cue), and why not (none proposed, wrong one); pronoun
+speakers (gold Source a pronoun) are counted apart. Timing: articles per second of the quote
+rules alone, one process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+EXTERNAL = REPO.parent / "shared" / "external"
+FLOORS = REPO / "tests" / "data" / "quality_floors.json"
+
+Span = tuple[int, int]
+_QUOTED = re.compile(
+    r"“((?:[^“”]|\n\s*“)+?)”"  # curly; a paragraph may reopen with “ before the quote closes
+    r"|\"((?:[^\"]|\n\s*\")+?)\""  # straight
+    r"|''(.+?)''"  # the New York Times' two apostrophes
+    r"|``(.+?)''"
+    r"|«([^«»]+?)»",
+    re.DOTALL,
+)
+PRONOUNS = frozenset(["i", "we", "you", "he", "she", "it", "they", "me", "us", "him", "her", "them"])
+
+
+@dataclass(frozen=True, slots=True)
+class GoldQuote:
+    span: Span
+    speakers: tuple[Span, ...]
+    cues: tuple[Span, ...]
+    speaker_text: str
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    speaker: Counter[str] = field(default_factory=Counter)  # correct / none / wrong / no_gold
+    cue: Counter[str] = field(default_factory=Counter)
+    pronoun: Counter[str] = field(default_factory=Counter)
+
+    def add(self, other: Tally) -> None:
+        self.gold, self.predicted, self.matched = (
+            self.gold + other.gold,
+            self.predicted + other.predicted,
+            self.matched + other.matched,
+        )
+        self.speaker.update(other.speaker)
+        self.cue.update(other.cue)
+        self.pronoun.update(other.pronoun)
+
+    def figures(self) -> dict[str, Any]:
+        precision = self.matched / self.predicted if self.predicted else 0.0
+        recall = self.matched / self.gold if self.gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return {
+            "gold_quotes": self.gold,
+            "predicted_quotes": self.predicted,
+            "quote_precision": round(precision, 4),
+            "quote_recall": round(recall, 4),
+            "quote_f1": round(f1, 4),
+            "speaker_accuracy": _share(self.speaker),
+            "speaker_none": _share(self.speaker, "none"),
+            "speaker_wrong": _share(self.speaker, "wrong"),
+            "cue_accuracy": _share(self.cue),
+            "pronoun_speaker_accuracy": _share(self.pronoun),
+        }
+
+
+def _share(counts: Counter[str], key: str = "correct") -> float | None:
+    scored = sum(v for k, v in counts.items() if k != "no_gold")
+    return round(counts[key] / scored, 4) if scored else None
+
+
+# --- the gold side ----------------------------------------------------------------------------
+
+
+def read_ann(path: Path) -> tuple[dict[str, tuple[str, list[Span]]], list[dict[str, str]]]:
+    """BRAT standoff: T lines (id -> (type, fragments)) and E lines (role -> T id)."""
+    spans: dict[str, tuple[str, list[Span]]] = {}
+    events: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            ident, kind_offsets, _text = ([*line.split("\t"), "", ""])[:3]
+            kind, _, offsets = kind_offsets.partition(" ")
+            pairs = [part.split() for part in offsets.split(";")]
+            spans[ident] = (kind, [(int(p[0]), int(p[1])) for p in pairs if len(p) == 2])
+        elif line.startswith("E"):
+            roles = line.split("\t")[1].split()
+            events.append(dict(role.split(":", 1) for role in roles))
+    return spans, events
+
+
+def gold_quotes(text: str, spans: dict[str, tuple[str, list[Span]]], events: list[dict[str, str]]) -> list[GoldQuote]:
+    """The direct quotes of one article: quoted stretches inside each attribution's Content."""
+    found: dict[Span, GoldQuote] = {}
+    for event in events:
+        content = spans.get(event.get("Content", ""), ("", []))[1]
+        speakers = tuple(spans.get(event.get("Source", ""), ("", []))[1])
+        cues = tuple(spans.get(event.get("Cue", ""), ("", []))[1])
+        speaker_text = " ".join(text[a:b] for a, b in speakers)
+        for start, end in content:
+            for stretch in _stretches(text, max(0, start - 1), min(len(text), end + 1)):
+                found.setdefault(stretch, GoldQuote(stretch, speakers, cues, speaker_text))
+    return sorted(found.values(), key=lambda q: q.span)
+
+
+def _stretches(text: str, start: int, end: int) -> Iterator[Span]:
+    for match in _QUOTED.finditer(text, start, end):
+        group = next(g for g in range(1, 6) if match.group(g) is not None)
+        inner = match.group(group)
+        lead = len(inner) - len(inner.lstrip())
+        stripped = inner.strip()
+        if stripped:
+            yield match.start(group) + lead, match.start(group) + lead + len(stripped)
+
+
+# --- the predicted side -----------------------------------------------------------------------
+
+
+def predicted_quotes(text: str) -> list[tuple[Span, list[Span], list[Span]]]:
+    """(quote, speakers, cues) as pre-annotation proposes them (headline and boilerplate skipped)."""
+    from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
+    from newsspan.dataset.heuristics.quotes import detect_quotes
+    from newsspan.dataset.ingest.metadata import extract_metadata
+    from newsspan.dataset.schema import CUED_BY, SAID_BY
+
+    meta = extract_metadata(text).spans()
+    boilerplate = detect_boilerplate(text, metadata_spans=meta)
+    skip = [(p.start, p.end) for p in boilerplate] + [(s, e) for name, s, e in meta if name in ("title", "dek")]
+    proposals = detect_quotes(text, skip=skip)
+    linked: dict[int, dict[str, list[Span]]] = defaultdict(lambda: {SAID_BY: [], CUED_BY: []})
+    for source, target, kind in proposals.relations:
+        linked[source][kind].append((proposals.spans[target].start, proposals.spans[target].end))
+    return [
+        ((p.start, p.end), linked[i][SAID_BY], linked[i][CUED_BY])
+        for i, p in enumerate(proposals.spans)
+        if p.label == "QUOTE"
+    ]
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def score_article(text: str, gold: list[GoldQuote], predicted: list[tuple[Span, list[Span], list[Span]]]) -> Tally:
+    tally = Tally(gold=len(gold), predicted=len(predicted))
+    pairs = sorted(
+        ((_overlap(g.span, p[0]), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(predicted)),
+        reverse=True,
+    )
+    used_gold: set[int] = set()
+    used_pred: set[int] = set()
+    for overlap, gi, pi in pairs:
+        if gi in used_gold or pi in used_pred or overlap * 2 < gold[gi].span[1] - gold[gi].span[0]:
+            continue
+        used_gold.add(gi)
+        used_pred.add(pi)
+        tally.matched += 1
+        quote = gold[gi]
+        speaker = _verdict(quote.speakers, predicted[pi][1])
+        tally.speaker[speaker] += 1
+        tally.cue[_verdict(quote.cues, predicted[pi][2])] += 1
+        if quote.speaker_text.strip().lower() in PRONOUNS:
+            tally.pronoun[speaker] += 1
+    return tally
+
+
+def _verdict(gold: tuple[Span, ...], predicted: list[Span]) -> str:
+    if not gold:
+        return "no_gold"
+    if not predicted:
+        return "none"
+    return "correct" if any(_overlap(g, p) for g in gold for p in predicted) else "wrong"
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def run(root: Path, limit: int | None) -> dict[str, Any]:
+    with (root / "metadata.tsv").open(encoding="utf-8", newline="") as handle:
+        publisher = {row["filename"]: row["publisher"] for row in csv.DictReader(handle, delimiter="\t")}
+    texts = sorted((root / "train" / "text").glob("*.txt"))[:limit]
+    total, by_publisher = Tally(), defaultdict(Tally)
+    rules_seconds = 0.0
+    for path in texts:
+        annotations = sorted((root / "train" / "attributions").glob(f"{path.stem}_*.ann"))
+        if not annotations:
+            continue
+        text = path.read_text(encoding="utf-8")
+        gold = gold_quotes(text, *read_ann(annotations[0]))
+        began = time.perf_counter()
+        predicted = predicted_quotes(text)
+        rules_seconds += time.perf_counter() - began
+        tally = score_article(text, gold, predicted)
+        total.add(tally)
+        by_publisher[publisher.get(path.stem, "?")].add(tally)
+    return {
+        "newsspan": total.figures()
+        | {"articles": len(texts), "articles_per_second": round(len(texts) / rules_seconds, 1)},
+        "per_publisher": {name: tally.figures() for name, tally in sorted(by_publisher.items())},
+    }
+
+
+FLOOR_FIGURES = ("quote_f1", "speaker_accuracy", "cue_accuracy")
+
+
+def check_floors(results: dict[str, Any]) -> list[str]:
+    floors = json.loads(FLOORS.read_text(encoding="utf-8")).get("polnear", {})
+    return [
+        f"{name}: {results['newsspan'][name]} is below its floor {floor}"
+        for name, floor in floors.items()
+        if name in FLOOR_FIGURES and (results["newsspan"][name] or 0) < floor
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--external", type=Path, default=EXTERNAL, help="the development sets' folder")
+    parser.add_argument("--limit", type=int, help="first N articles (a smoke run)")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--check-floors", action="store_true", help="exit 1 when a figure is below its floor")
+    args = parser.parse_args(argv)
+    root = args.external / "polnear-train"
+    if not root.is_dir():
+        print(f"{root} not found; the development sets live in ../shared/external", file=sys.stderr)
+        return 2
+    results = run(root, args.limit)
+    print("polnear-train (direct quotes)")
+    print("  " + "  ".join(f"{k}={v}" for k, v in results["newsspan"].items()))
+    for name, figures in results["per_publisher"].items():
+        keys = ("gold_quotes", "quote_f1", "speaker_accuracy", "cue_accuracy")
+        print(f"  {name:<14} " + "  ".join(f"{k}={figures[k]}" for k in keys))
+    if args.json is not None:
+        args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if args.check_floors and args.limit is None:
+        failures = check_floors(results)
+        for failure in failures:
+            print(f"FLOOR: {failure}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

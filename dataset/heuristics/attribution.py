@@ -1,0 +1,299 @@
+"""Who said a quote and with which cue: the rules that read a quote's own sentence.
+
+After the quote: ``, the ministry said`` / ``, said Foreign Minister Sergei Lavrov`` / a dash
+(``— Name Surname``). Before it: ``Name said:``, ``X told reporters that "…"``, ``According to
+X, "…"``, a participle ("X denounced it, calling it "…""). Never across a sentence boundary
+(``sentences``): a period inside the closing mark ends the quote's sentence. Offsets are code
+points, half-open.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from newsspan.dataset.config import PreannotateOptions
+from newsspan.dataset.heuristics.reporting import CUE_NEXT_TO_QUOTE, PARTICIPLE_CUES
+from newsspan.dataset.heuristics.reporting import CUE_VERB as CUE
+from newsspan.dataset.heuristics.sentences import Sentences
+
+__all__ = ["Attribution", "attribute", "previous_sentence", "sentence_subject"]
+
+Attribution = tuple[tuple[int, int], tuple[int, int], str]  # (speaker, cue, rule)
+
+_CUE_SRC = CUE.pattern
+_NEXT_SRC = CUE_NEXT_TO_QUOTE.pattern
+_ADVERBS = r"(?:(?:also|later|then|again|once|previously|recently|has|have|had|was|is|would|will|had|once)\s+)*"
+_SPEAKER_AFTER = re.compile(
+    r"^\s*,?\s*(?P<speaker>(?P<name>[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)(?:,\s[^,\n“”\"]{1,80},)?)\s+" + _ADVERBS
+    + r"(?P<cue>" + _NEXT_SRC + ")",
+    re.IGNORECASE,
+)  # fmt: skip
+_CUE_THEN_SPEAKER = re.compile(
+    r"^\s*,?\s*(?P<cue>" + _NEXT_SRC + r")\s+(?P<speaker>[^,;:!?“”\"\n]{2,80}?)\s*"
+    r"(?=[,;:!?]|\.?\s*$|\s+(?:in|on|at|to|after|before|during|when|while|who|of)\s)",
+    re.IGNORECASE,
+)  # fmt: skip
+_DASH = re.compile(r"^\s*(?P<cue>[―—–]|--|-(?=\s))\s*(?P<speaker>[A-Z][^,;:!?“”\"\n(]{1,60}?)\s*(?=[,;(]|\.?\s*$)")
+_BOUNDARY = re.compile(
+    r"[,“”\"«»;:]|''|``|\b(?:that|when|while|because|although|though|since|where|whom|than|if|after|before)\s"
+)
+_APPOSITIVE = re.compile(
+    r"^(?:an?|the|who|whose|his|her|their|its)\s+[a-z]|^(?:\w+\s+){0,3}(?:spokes\w+|leader|director)"
+)
+_NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|who|whom|as|if|when|[.,;:!?])\b", re.IGNORECASE)
+_PREPOSITION = re.compile(
+    r"^(?:on|in|at|to|for|from|with|by|about|after|before|during|over|under|into|than|of|because|so|"
+    r"where|there|here|now|also|then|still|not|no)\b",
+    re.IGNORECASE,
+)
+_VERBAL = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|am|could|would|should|can|will|may|might|must|did|does|do|"
+    r"has|have|had|that|which|where|because|if|whether)\b"
+)  # lowercase only: "Will Doyle" is a name
+_NAME = re.compile(r"(?:[A-Z][\w’'.-]*|of|the|de|van|von|al)(?:\s+(?:[A-Z][\w’'.-]*|of|the|de|van|von|al))*")
+_DANGLING_WORDS = """
+and or but whose who whom of to the a an with for in on at by from
+"""
+_DANGLING = frozenset(_DANGLING_WORDS.split())
+_DETERMINERS_WORDS = """
+he she they it we i you the a an his her their its our my your this that these those one two three
+some many several both each another other officials critics experts aides
+"""
+_DETERMINERS = frozenset(_DETERMINERS_WORDS.split())
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"\b(?:when|as|after|before|while|because|if|since|where|until)\s*$", re.IGNORECASE)
+
+
+def attribute(
+    text: str,
+    quote: tuple[int, int, int, int],
+    sentences: Sentences,
+    options: PreannotateOptions,
+    quotes: Sequence[tuple[int, int]] = (),
+) -> Attribution | None:
+    """The speaker and cue of ``quote`` found in its own sentence, or ``None``."""
+    following = min([s for s, _ in quotes if s >= quote[3]], default=len(text))
+    end = sentences.end(quote[3] - 1)
+    if text[quote[2] - 1 : quote[2]] in ("?", "!") and end <= quote[3] + 1:  # "“Why?” Name asked."
+        end = sentences.end(end)
+    after = _after(text, quote[3], min(end, following), options)
+    return after or _before(text, quote[0], sentences.start(quote[0]), options, quotes)
+
+
+def previous_sentence(
+    text: str,
+    quote: tuple[int, int, int, int],
+    sentences: Sentences,
+    options: PreannotateOptions,
+    quotes: Sequence[tuple[int, int]],
+) -> Attribution | None:
+    """A quote opening its sentence or paragraph, introduced by the sentence before it ("X said
+    that …." / "X declared:")."""
+    back = quote[0] - 1
+    while back >= 0 and text[back].isspace():
+        back -= 1
+    if back < 0 or (sentences.start(quote[0]) < quote[0] - 1 and text[back] != ":"):
+        return None
+    start = sentences.start(back)
+    if any(start <= s <= back for s, _ in quotes):
+        return None
+    found = _before(text, back + 1, start, options, quotes)
+    return None if found is None else (found[0], found[1], "previous_sentence")
+
+
+def _after(text: str, pos: int, end: int, options: PreannotateOptions) -> Attribution | None:
+    rest = text[pos:end]
+    newline = rest.find("\n")
+    rest = rest if newline < 0 else rest[:newline]
+    if rest.lstrip()[:1] in (".", "!", "?"):  # the sentence ends with the quote: no attribution after it
+        return None
+    dash = _DASH.match(rest)
+    if dash is not None and _speaker_ok(_clean_speaker(dash["speaker"]), options):
+        return _spans(pos, dash, "dash_attribution")
+    for offset in [0, *[m.start() for m in re.finditer(",", rest)][1:]]:
+        rule = "" if offset == 0 else "clause_"
+        cue_first = _CUE_THEN_SPEAKER.match(rest, offset)
+        if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
+            return _spans(pos, cue_first, rule + "cue_after_quote")
+        speaker_first = _SPEAKER_AFTER.match(rest, offset)
+        if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
+            return _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
+        if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["name"] or ""), options):
+            found = _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
+            name = _clean_speaker(speaker_first["name"])  # "Name, a long appositive, said": the name
+            return (found[0][0], found[0][0] + len(name)), found[1], found[2]
+    return None
+
+
+def _before(
+    text: str, pos: int, line_start: int, options: PreannotateOptions, quotes: Sequence[tuple[int, int]]
+) -> Attribution | None:
+    window_start = max(line_start, pos - options.attribution_window)
+    window = text[window_start:pos]
+    cues = [
+        c
+        for c in CUE.finditer(window)
+        if not any(s <= window_start + c.start() < e for s, e in quotes) and not window[: c.start()].endswith("to ")
+    ]  # an infinitive ("the right to respond") reports nothing
+    verbs = [c for c in cues if " " not in c.group() or c.group().lower().startswith("according")]
+    if not cues:
+        return _colon(text, window_start, pos, options)
+    cue = (verbs or cues)[-1]
+    cue_span = (window_start + cue.start(), window_start + cue.end())
+    word = cue.group().lower()
+    if word in PARTICIPLE_CUES:  # "X has denounced ..., calling it a "..."": X is the subject
+        return _subject(text, line_start, cue_span, options)
+    if word.startswith("according"):
+        return _according_to(text, cue_span, pos)
+    found = _speaker_before(text, window_start, cue_span[0], options)
+    if found is None:  # "said Name: "…"": the agent after the cue
+        found = _speaker_after_cue(text, cue_span[1], pos, options)
+    if found is None:
+        return None
+    earlier = verbs[-2] if len(verbs) > 1 else None
+    if (
+        earlier is not None
+        and _PRONOUN.match(text[found[0] : found[1]])
+        and _SUBORDINATE.search(text[line_start : found[0]])
+    ):
+        earlier_span = (window_start + earlier.start(), window_start + earlier.end())
+        named = _speaker_before(text, line_start, earlier_span[0], options)  # "X said when he arrived"
+        if named is not None:
+            return named, earlier_span, "speaker_cue_before_quote"
+    return found, cue_span, "speaker_cue_before_quote"
+
+
+def _according_to(text: str, cue: tuple[int, int], pos: int) -> Attribution | None:
+    """``According to X, "…"``: the speaker runs from the cue to the comma."""
+    speaker = re.match(r"\s+([^,“”\"]{2,80}?)\s*,", text[cue[1] : pos])
+    if speaker is None:
+        return None
+    start = cue[1] + speaker.start(1)
+    return (start, start + len(speaker.group(1))), cue, "according_to"
+
+
+def sentence_subject(
+    text: str, quote: tuple[int, int, int, int], sentences: Sentences, options: PreannotateOptions
+) -> Attribution | None:
+    """A quote inside a sentence with no reporting verb of the lexicon ("X gushed about "…""):
+    the sentence's subject, with its first verb as the cue. A weaker signal, under its own rule."""
+    start = sentences.start(quote[0])
+    clause = text[start : quote[0]]
+    verb = re.search(r"\s(\w+ed)\b", clause)
+    if start >= quote[0] - 1 or verb is None or _VERBAL.search(clause[: verb.start()]):
+        return None
+    speaker = _speaker_before(text, start, start + verb.start(), options)
+    if speaker is None:
+        return None
+    return speaker, (start + verb.start(1), start + verb.end(1)), "sentence_subject"
+
+
+def _colon(text: str, start: int, pos: int, options: PreannotateOptions) -> Attribution | None:
+    """``Name:`` or ``X boomed:`` right before the quote, with no reporting verb of the lexicon."""
+    head = text[start:pos].rstrip()
+    if not head.endswith(":"):
+        return None
+    verb = re.search(r"\b([a-z]+ed)\s*:$", head)
+    if verb is not None:
+        speaker = _speaker_before(text, start, start + verb.start(1), options)
+        cue = (start + verb.start(1), start + verb.end(1))
+    else:
+        name = re.search(r"(?:^|[\s,])(" + _NAME.pattern + r")\s*:$", head)
+        speaker = None if name is None else (start + name.start(1), start + name.end(1))
+        cue = (start + len(head) - 1, start + len(head))
+    if speaker is None or not _speaker_ok(text[speaker[0] : speaker[1]], options):
+        return None
+    return speaker, cue, "colon_attribution"
+
+
+def _speaker_before(text: str, start: int, cue_start: int, options: PreannotateOptions) -> tuple[int, int] | None:
+    """The subject of a cue: the words from the last clause boundary before it, an appositive kept."""
+    head = text[start:cue_start].rstrip()
+    comma = head.endswith(",")  # "X, a spokesman, said": an appositive before the cue
+    head = head.rstrip(", ")
+    offset = 0
+    if start > 0 and text[start - 1] not in " \n":  # the window may cut a word: start at the next space
+        offset = head.find(" ") + 1 if " " in head else len(head)
+    boundaries = list(_BOUNDARY.finditer(head, offset))
+    cut = boundaries[-1].end() if boundaries else offset
+    words = _clean_speaker(head[cut:])
+    if (re.match(r"who\b", words) or (comma and _APPOSITIVE.match(words))) and boundaries:
+        previous = boundaries[-2].end() if len(boundaries) >= 2 else offset  # "X, a spokesman, said"
+        named = _clean_speaker(head[previous : boundaries[-1].start()])
+        if _speaker_ok(named, options) and _NAME.fullmatch(named):
+            words, cut = named, previous
+    if not _speaker_ok(words, options):
+        return None
+    begin = start + head.index(words, cut)
+    return begin, begin + len(words)
+
+
+def _speaker_after_cue(text: str, cue_end: int, pos: int, options: PreannotateOptions) -> tuple[int, int] | None:
+    match = re.match(r"\s+([A-Z][^,;:“”\"\n]{1,80}?)\s*[,:]\s*$", text[cue_end:pos])
+    if match is None or not _speaker_ok(match.group(1), options):
+        return None
+    return cue_end + match.start(1), cue_end + match.end(1)
+
+
+def _subject(text: str, sentence_start: int, cue: tuple[int, int], options: PreannotateOptions) -> Attribution | None:
+    """The subject of the sentence that holds a participle cue: its words before the first verb."""
+    clause = text[sentence_start : cue[0]]
+    verb = re.search(r"\s(?:has|have|had|is|was|were|are|will|would|\w+ed|" + _CUE_SRC + r")\b", clause)
+    if verb is None:
+        return None
+    speaker = _speaker_before(text, sentence_start, sentence_start + verb.start(), options)
+    return None if speaker is None else (speaker, cue, "subject_of_participle_cue")
+
+
+def _clean_speaker(words: str) -> str:
+    """Trim what surrounds a speaker mention: a leading conjunction, a trailing parenthetical
+    ("(DPRK)"), auxiliaries ("has") and time or place phrases ("at the time", "on Sunday")."""
+    words = (
+        words.strip().rstrip(".").strip() if not re.search(r"\b[A-Z][a-z]{0,3}\.$|\b[A-Z]\.$", words) else words.strip()
+    )
+    earlier_cue = CUE.search(words)  # "The ministry called X a ... and": the subject ends at its verb
+    if earlier_cue is not None and earlier_cue.start() > 0:
+        words = words[: earlier_cue.start()].strip()
+    words = re.sub(r"^(?:and|but|while|as|then|so)\s+", "", words, flags=re.IGNORECASE)
+    words = re.sub(r"\s+(?:at|on|in|during|earlier|later|last|this|yesterday|recently|previously)\b.*$", "", words)
+    for _ in range(2):
+        words = re.sub(
+            r"(?:\s+(?:has|have|had|also|then|later|further|again|once|would|will|was|is|now|still|"
+            r"often|first|never|even|just|already|\w+ly))+$",
+            "",
+            words,
+            flags=re.IGNORECASE,
+        )
+        words = re.sub(r"\s*\([^()]*\)$", "", words)
+    words = re.sub(r"\s+(?:was|were|is|are|has|had|have)\s+\w+(?:\s+to)?$|\s+(?:to|would|will|could|did)$", "", words)
+    return words.rstrip(",").strip()
+
+
+def _speaker_ok(words: str, options: PreannotateOptions) -> bool:
+    """A noun phrase of at most ``max_speaker_words``: no verb, no clause, no leading preposition."""
+    words = words.strip()
+    count = len(words.split())
+    return (
+        0 < count <= options.max_speaker_words
+        and not _NOT_A_SPEAKER.match(words)
+        and not _PREPOSITION.match(words)
+        and not _VERBAL.search(words)
+        and not CUE.fullmatch(words)
+        and _noun_phrase(words)
+    )
+
+
+def _noun_phrase(words: str) -> bool:
+    """A name, a pronoun or a determined phrase ("the ministry", "two officials"), ending in a noun."""
+    tokens = words.split()
+    if tokens[-1].lower() in _DANGLING:
+        return False
+    return any(t[:1].isupper() or t[:1].isdigit() for t in tokens) or tokens[0].lower() in _DETERMINERS
+
+
+def _spans(pos: int, match: re.Match[str], rule: str) -> Attribution:
+    raw = match.group("speaker")
+    speaker = _clean_speaker(raw)
+    start = pos + match.start("speaker") + raw.index(speaker)
+    return (start, start + len(speaker)), (pos + match.start("cue"), pos + match.end("cue")), rule

@@ -1,0 +1,212 @@
+"""Quote detection: quotation styles, cues in any tense, speakers with titles, sentence limits.
+
+Every sentence here is invented.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newsspan.dataset.heuristics.quotes import detect_quotes, find_quotes
+from newsspan.dataset.heuristics.reporting import CUES, inflect
+from newsspan.dataset.heuristics.sentences import Sentences
+
+
+def _quotes(text: str) -> list[str]:
+    return [text[s:e] for _, s, e, _ in find_quotes(text)]
+
+
+def _attributed(text: str) -> list[tuple[str, str, str]]:
+    """(quote, speaker, cue) of every proposed quote; empty strings when it has no attribution."""
+    found = detect_quotes(text)
+    spans = found.spans
+    speaker = {a: spans[b] for a, b, kind in found.relations if kind == "said_by"}
+    cue = {a: spans[b] for a, b, kind in found.relations if kind == "cued_by"}
+    return [
+        (
+            text[q.start : q.end],
+            text[speaker[i].start : speaker[i].end] if i in speaker else "",
+            text[cue[i].start : cue[i].end] if i in cue else "",
+        )
+        for i, q in enumerate(spans)
+        if q.label == "QUOTE"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "quotes"),
+    [
+        ('The mayor said "the bridge will reopen" soon.', ["the bridge will reopen"]),
+        ("The mayor said “the bridge will reopen” soon.", ["the bridge will reopen"]),
+        ("Le maire a dit «le pont rouvrira» hier.", ["le pont rouvrira"]),
+        ("The mayor said ‘the bridge will reopen’ soon.", ["the bridge will reopen"]),
+        ("The mayor said ''the bridge will reopen'' soon.", ["the bridge will reopen"]),
+        ("The mayor said ``the bridge will reopen'' soon.", ["the bridge will reopen"]),
+        ("The Greens'' plan and the farmers' market opened.", []),
+        ("''It's the voters' choice,'' she said.", ["It's the voters' choice,"]),
+    ],
+    ids=[
+        "straight",
+        "curly",
+        "guillemets",
+        "single-british",
+        "two-apostrophes",
+        "backticks",
+        "possessives",
+        "two-apostrophes-with-apostrophes",
+    ],
+)
+def test_every_quotation_style_is_found(text, quotes):
+    assert _quotes(text) == quotes
+
+
+@pytest.mark.parametrize(
+    ("text", "quote"),
+    [
+        (
+            "“The first part runs on.\n\n“And the second part ends here.” she said.",
+            "The first part runs on.\n\n“And the second part ends here.",
+        ),
+        (
+            "''The first part runs on.\n\n''And the second part ends here.'' she said.",
+            "The first part runs on.\n\n''And the second part ends here.",
+        ),
+    ],
+    ids=["curly", "two-apostrophes"],
+)
+def test_a_quotation_over_several_paragraphs_is_one_quote(text, quote):
+    assert _quotes(text) == [quote]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“The harbour is safe now,” Lena Voss says.", ("Lena Voss", "says")),
+        ("“The harbour is safe now,” Lena Voss told reporters.", ("Lena Voss", "told")),
+        ("“Is the harbour safe now?” Lena Voss asked.", ("Lena Voss", "asked")),
+        ("“The harbour is safe now,” adds Lena Voss.", ("Lena Voss", "adds")),
+        ("“The harbour is safe now,” Lena Voss tweeted on Monday.", ("Lena Voss", "tweeted")),
+        ("“The harbour is safe now,” Lena Voss explained.", ("Lena Voss", "explained")),
+        ("Lena Voss insisted that “the harbour is safe now.”", ("Lena Voss", "insisted")),
+        ("According to Lena Voss, “the harbour is safe now.”", ("Lena Voss", "According to")),
+    ],
+    ids=[
+        "says",
+        "told",
+        "asked-after-question-mark",
+        "adds-inverted",
+        "tweeted",
+        "explained",
+        "insisted-before",
+        "according-to",
+    ],
+)
+def test_cues_in_any_tense_and_person(text, expected):
+    assert [a[1:] for a in _attributed(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("“The harbour is safe now.” ― Lena Voss", ("Lena Voss", "―")),
+        ("“The harbour is safe now.” — Lena Voss", ("Lena Voss", "—")),
+        ("Lena Voss said: “The harbour is safe now.”", ("Lena Voss", "said")),
+        ("The harbour master told reporters: “The harbour is safe now.”", ("The harbour master", "told")),
+        ("Harbour Master Lena Voss: “The harbour is safe now.”", ("Harbour Master Lena Voss", ":")),
+    ],
+    ids=["horizontal-bar", "em-dash", "said-colon", "told-reporters-colon", "name-colon"],
+)
+def test_dash_and_colon_attributions(text, expected):
+    assert [a[1:] for a in _attributed(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We will vote no,” said Rep. A.B. Marlow of Ohio.", "Rep. A.B. Marlow"),
+        ("“We will vote no,” Foreign Minister Tavin Orlo said.", "Foreign Minister Tavin Orlo"),
+        ("“We will vote no,” a spokesman, Dario Venn, said.", "a spokesman, Dario Venn"),
+        ("Gov. Ina Paltz said “we will vote no” on Friday.", "Gov. Ina Paltz"),
+        ("Dario Venn, a spokesman for the union, said “we will vote no.”", "Dario Venn"),
+        ("Dario Venn said when he arrived that “we will vote no.”", "Dario Venn"),
+    ],
+    ids=[
+        "title-and-initials",
+        "long-title",
+        "appositive-before-name",
+        "title-before",
+        "appositive-after-name",
+        "named-subject-over-pronoun",
+    ],
+)
+def test_speakers_are_full_name_phrases(text, speaker):
+    assert [a[1] for a in _attributed(text)] == [speaker]
+
+
+def test_attribution_never_crosses_a_sentence_boundary():
+    text = "“The port stays closed.” Marlow said the ferries would run."
+    assert _attributed(text) == [("The port stays closed.", "", "")]
+
+
+def test_a_follow_on_quote_inherits_the_previous_speaker_and_cue():
+    text = "“The port stays closed,” Marlow said. “We will review it in June.”"
+    assert _attributed(text) == [
+        ("The port stays closed,", "Marlow", "said"),
+        ("We will review it in June.", "Marlow", "said"),
+    ]
+
+
+def test_a_new_speaker_in_between_stops_the_inheritance():
+    text = "“The port stays closed,” Marlow said.\n\nOrlo said the ferries would run.\n\n“We will review it in June.”"
+    assert _attributed(text)[1] == ("We will review it in June.", "Orlo", "said")
+
+
+@pytest.mark.parametrize(
+    ("text", "rules"),
+    [
+        ("The so-called “panel” met again.", []),
+        ("The mayor called the plan “disgusting” and left.", ["attributed_short_quote"]),
+        ("The group watched “Harbour Lights At Dawn” on Friday.", []),
+    ],
+    ids=["unattributed-scare-quote", "attributed-short-quote", "title-of-a-work"],
+)
+def test_scare_quotes_and_titles_are_kept_apart(text, rules):
+    assert [p.rule for p in detect_quotes(text).spans if p.label == "QUOTE"] == rules
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Rep. Lane spoke. Then he left.", ["Rep. Lane spoke. ", "Then he left."]),
+        ("The U.S. rate was 3.5 percent. It fell.", ["The U.S. rate was 3.5 percent. ", "It fell."]),
+        ("Dr. A.B. Kent said “we left.” He smiled.", ["Dr. A.B. Kent said “we left.” ", "He smiled."]),
+    ],
+    ids=["title", "acronym-and-decimal", "period-inside-closing-mark"],
+)
+def test_sentence_boundaries_respect_abbreviations(text, sentences):
+    starts = Sentences(text).starts
+    assert [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)] == sentences
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms"),
+    [
+        ("say", None),
+        ("argue", ("argue", "argues", "argued", "arguing")),
+        ("reply", ("reply", "replies", "replied", "replying")),
+    ],
+    ids=["irregular", "ends-in-e", "ends-in-y"],
+)
+def test_reporting_verbs_are_inflected_from_lemmas(lemma, forms):
+    if forms is None:
+        assert {"say", "says", "said", "saying"} <= set(CUES)
+    else:
+        assert inflect(lemma) == forms
+        assert set(forms) <= set(CUES)
+
+
+def test_a_quote_framed_by_a_verb_outside_the_lexicon_takes_the_subject_under_its_own_rule():
+    text = "The mayor gushed about a “bright new era for the harbour” at the fair."
+    found = detect_quotes(text)
+    assert _attributed(text) == [("bright new era for the harbour", "The mayor", "gushed")]
+    assert {p.rule for p in found.spans if p.label != "QUOTE"} == {"sentence_subject"}
