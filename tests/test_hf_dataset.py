@@ -25,7 +25,12 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _datasets_cache(tmp_path, monkeypatch):
+    # datasets reads HF_DATASETS_CACHE once, at import: the variable alone would leave every test
+    # after the first reading (and writing) the user's cache, where an earlier build's rows live
+    import datasets.config
+
     monkeypatch.setenv("HF_DATASETS_CACHE", str(tmp_path / "hf-cache"))
+    monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", tmp_path / "hf-cache")
     assert os.environ["HF_HUB_OFFLINE"] == "1"
 
 

@@ -104,3 +104,23 @@ def test_default_split_ratios_name_the_splits_in_order():
     assert tuple(name for name, _ in _DEFAULT_RATIOS) == SPLITS
     stories = {f"d{i}": f"s{i}" for i in range(40)}
     assert assign_splits(stories) == assign_splits(stories, ratios=tuple(zip(SPLITS, (0.8, 0.1, 0.1), strict=True)))
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Rep. A.B. Name of Ohio said the U.S. Senate would vote.", 1),
+        ("Growth was 3.5 percent in the second quarter.", 1),
+        ("Gov. J. Smith spoke. Then the minister left.", 2),
+        ("“We will not,” said Dr. Lee. “Never.”", 2),
+        ("First line without a stop\nSecond line.", 2),
+    ],
+    ids=["title-initials-acronym", "decimal", "two-sentences", "closing-mark-ends", "line-break"],
+)
+def test_ner_sentences_do_not_end_at_titles_initials_acronyms_or_decimals(text, sentences):
+    from newsspan.dataset.hub.rows import _ner
+
+    rows: list[dict] = []
+    _ner(rows, {"doc_id": "d", "text": text}, [], [])
+    assert len(rows) == sentences, [" ".join(row["tokens"]) for row in rows]
+    assert all(text[row["token_starts"][0] : row["token_ends"][-1]] in text for row in rows)

@@ -1,4 +1,5 @@
-"""Sentence boundaries for the quote rules, in one place so a maintained splitter can replace it.
+"""Sentence boundaries for the quote rules and the ``ner`` config, in one place so a maintained
+splitter can replace it.
 
 A sentence ends at ``.``, ``!`` or ``?`` (followed by any closing marks: ``.”`` ends the
 sentence it closes) before whitespace and a capital, a digit or an opening mark, and at every
@@ -45,6 +46,12 @@ class Sentences:
                 continue
             starts.append(match.end() if match.group() == "\n" else _skip_space(text, match.end()))
         self.starts = starts
+
+    def spans(self) -> list[tuple[int, int]]:
+        """``[start, end)`` of every sentence, in order (the space between sentences belongs to
+        the one before; line breaks end a sentence and belong to none)."""
+        ends = [*self.starts[1:], len(self.text)]
+        return [(start, end) for start, end in zip(self.starts, ends, strict=True) if start < end]
 
     def start(self, pos: int) -> int:
         """Where the sentence holding offset ``pos`` begins."""

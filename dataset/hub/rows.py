@@ -5,8 +5,10 @@ every human annotation, with annotators as stable pseudonyms (no e-mail addresse
 names are turned into ``ClassLabel`` ids with the config's own features, so the ids always
 match the names in the README's ``dataset_info``.
 
-Tokenization of the ``ner`` config: sentences are split at ``.``, ``!`` or ``?`` followed by
-whitespace, and at line breaks; tokens are runs of word characters (keeping inner hyphens), a
+Tokenization of the ``ner`` config: sentences are the quote rules' sentences
+(:class:`~newsspan.dataset.heuristics.sentences.Sentences`: a period after a title, an initial, a
+dotted acronym or inside a decimal ends none, so "Rep. A.B. Name" and "the U.S. Senate" stay in
+one sentence), and line breaks end one; tokens are runs of word characters (keeping inner hyphens), a
 clitic after an apostrophe ("’s", "n't" splits as "n" + "'t"), or single punctuation marks, with their
 code-point offsets. Boilerplate lines are
 left out. An entity whose edges fall inside a token is counted in ``misaligned`` and tagged on
@@ -22,12 +24,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsspan.dataset.heuristics.sentences import Sentences
 from newsspan.dataset.hub.features import CONTENT, DOCUMENT_FIELDS
 from newsspan.dataset.schema import CUED_BY, QUOTE, SAID_BY
 
 __all__ = ["ConfigRows", "config_rows", "pseudonym"]
 
-_SENTENCE = re.compile(r"[^\n.!?]*(?:[.!?]+[\"”’']?|\n|$)")
 _TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
 _QUOTE_FIELDS = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "stance")
 _ANNOTATION_SPAN_FIELDS = ("region_id", "layer", "start", "end", "text", "label")
@@ -235,10 +237,11 @@ def _ner(
     entities = sorted((r for r in regions if r["layer"] == "entity"), key=lambda r: (r["start"], -r["end"]))
     misaligned = 0
     sentence_id = 0
-    for match in _SENTENCE.finditer(text):
-        if not match.group().strip() or any(b["start"] <= match.start() < b["end"] for b in boiler):
+    for begin, finish in Sentences(text).spans():
+        sentence = text[begin:finish]
+        if not sentence.strip() or any(b["start"] <= begin < b["end"] for b in boiler):
             continue
-        tokens = [(t.start() + match.start(), t.end() + match.start()) for t in _TOKEN.finditer(match.group())]
+        tokens = [(t.start() + begin, t.end() + begin) for t in _TOKEN.finditer(sentence)]
         if not tokens:
             continue
         tags = ["O"] * len(tokens)
