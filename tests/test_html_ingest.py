@@ -183,3 +183,18 @@ def test_nesting_past_the_parser_limit_is_refused_not_crashed() -> None:
     page = "<html><body>" + "<div>" * 3000 + "<p>" + "word " * 80 + "</p>" + "</div>" * 3000 + "</body></html>"
     refused = parse_page(page, min_words=40)
     assert getattr(refused, "reason", None) == "no_main_content"
+
+
+def test_the_arrow_page_step_turns_a_raw_page_row_into_text_and_regions_and_refuses_a_front_page() -> None:
+    import pyarrow as pa
+
+    from newsspan.dataset.ingest.pages import parse_pages
+
+    rows = [
+        {"source": name, "doc_id": name, "text": (PAGES / name).read_text("utf-8"), "fields": None, "markup": "html"}
+        for name in ("harbour-strike.html", "front-page.html")
+    ]
+    kept, refused = parse_pages(pa.Table.from_pylist(rows), min_body_words=40)
+    assert kept.column("source").to_pylist() == ["harbour-strike.html"]
+    assert kept.column("page_regions")[0].as_py(), "the page's boilerplate regions are missing"
+    assert [(r.source, r.reason) for r in refused] == [("front-page.html", "no_main_content")]
