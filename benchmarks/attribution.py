@@ -3,6 +3,8 @@
     python benchmarks/attribution.py                   # figures, per publisher too
     python benchmarks/attribution.py --limit 100       # a smoke run
     python benchmarks/attribution.py --json out.json
+    python benchmarks/attribution.py --errors errors.jsonl  # every quote scored wrong, for reading
+    python benchmarks/attribution.py --compare-splitters    # nupunkt and the rule splitter, one run
     python benchmarks/attribution.py --check-floors    # exit 1 below tests/data/quality_floors.json
 
 Read ``../shared/external/README.md``. PolNeAR annotates attributions (Source, Cue, Content,
@@ -14,10 +16,12 @@ annotator's file per article (the first by name).
 
 newsspan runs as pre-annotation does (headline and boilerplate skipped). A predicted QUOTE
 matches a gold quote when it covers at least half of it (one to one, best overlap first). On
-matched quotes: speaker accuracy (the predicted speaker overlaps the gold Source), cue accuracy
+matched quotes: speaker accuracy (the predicted speaker, or the named mention a pronoun speaker
+``refers_to``, overlaps the gold Source; ``speaker_mention_accuracy`` counts the mention alone), cue accuracy
 (the predicted cue overlaps the gold Cue), and why not (none proposed, wrong one); pronoun
 speakers (gold Source a pronoun) are counted apart. Timing: articles per second of the quote
-rules alone, one process.
+rules alone (``articles_per_second``) and with the metadata and boilerplate rules before them,
+one process; ``--compare-splitters`` runs both sentence splitters (nupunkt, the rules) in one run.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ class Tally:
     speaker: Counter[str] = field(default_factory=Counter)  # correct / none / wrong / no_gold
     cue: Counter[str] = field(default_factory=Counter)
     pronoun: Counter[str] = field(default_factory=Counter)
+    mention: Counter[str] = field(default_factory=Counter)  # the mention alone, its antecedent not counted
+    by_rule: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # speaker verdicts
 
     def add(self, other: Tally) -> None:
         self.gold, self.predicted, self.matched = (
@@ -77,6 +83,9 @@ class Tally:
         self.speaker.update(other.speaker)
         self.cue.update(other.cue)
         self.pronoun.update(other.pronoun)
+        self.mention.update(other.mention)
+        for rule, counts in other.by_rule.items():
+            self.by_rule[rule].update(counts)
 
     def figures(self) -> dict[str, Any]:
         precision = self.matched / self.predicted if self.predicted else 0.0
@@ -89,6 +98,7 @@ class Tally:
             "quote_recall": round(recall, 4),
             "quote_f1": round(f1, 4),
             "speaker_accuracy": _share(self.speaker),
+            "speaker_mention_accuracy": _share(self.mention),
             "speaker_none": _share(self.speaker, "none"),
             "speaker_wrong": _share(self.speaker, "wrong"),
             "cue_accuracy": _share(self.cue),
@@ -147,22 +157,43 @@ def _stretches(text: str, start: int, end: int) -> Iterator[Span]:
 # --- the predicted side -----------------------------------------------------------------------
 
 
-def predicted_quotes(text: str) -> list[tuple[Span, list[Span], list[Span]]]:
-    """(quote, speakers, cues) as pre-annotation proposes them (headline and boilerplate skipped)."""
+# quote, speakers, cues, the speaker's rule, the named mentions its pronoun speakers refer to
+Predicted = tuple[Span, list[Span], list[Span], str, list[Span]]
+
+
+def predicted_quotes(text: str, clock: Counter[str] | None = None) -> list[Predicted]:
+    """(quote, speakers, cues) as pre-annotation proposes them (headline and boilerplate skipped);
+    ``clock`` adds the seconds of the whole path and of the quote rules alone."""
     from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
     from newsspan.dataset.heuristics.quotes import detect_quotes
     from newsspan.dataset.ingest.metadata import extract_metadata
-    from newsspan.dataset.schema import CUED_BY, SAID_BY
+    from newsspan.dataset.schema import CUED_BY, REFERS_TO, SAID_BY
 
+    began = time.perf_counter()
     meta = extract_metadata(text).spans()
     boilerplate = detect_boilerplate(text, metadata_spans=meta)
     skip = [(p.start, p.end) for p in boilerplate] + [(s, e) for name, s, e in meta if name in ("title", "dek")]
+    rules = time.perf_counter()
     proposals = detect_quotes(text, skip=skip)
-    linked: dict[int, dict[str, list[Span]]] = defaultdict(lambda: {SAID_BY: [], CUED_BY: []})
+    if clock is not None:
+        done = time.perf_counter()
+        clock["quote_rules"] += done - rules
+        clock["preannotation"] += done - began
+    linked: dict[int, dict[str, list[Span]]] = defaultdict(lambda: {SAID_BY: [], CUED_BY: [], REFERS_TO: []})
+    rules: dict[int, str] = {}
     for source, target, kind in proposals.relations:
         linked[source][kind].append((proposals.spans[target].start, proposals.spans[target].end))
+        if kind == SAID_BY:
+            rules.setdefault(source, proposals.spans[target].rule)
+    mentions = {(p.start, p.end): i for i, p in enumerate(proposals.spans) if p.label == "SPEAKER"}
     return [
-        ((p.start, p.end), linked[i][SAID_BY], linked[i][CUED_BY])
+        (
+            (p.start, p.end),
+            linked[i][SAID_BY],
+            linked[i][CUED_BY],
+            rules.get(i, "none"),
+            [a for s in linked[i][SAID_BY] for a in linked[mentions[s]][REFERS_TO]],
+        )
         for i, p in enumerate(proposals.spans)
         if p.label == "QUOTE"
     ]
@@ -172,7 +203,14 @@ def _overlap(a: Span, b: Span) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
-def score_article(text: str, gold: list[GoldQuote], predicted: list[tuple[Span, list[Span], list[Span]]]) -> Tally:
+def score_article(
+    text: str,
+    gold: list[GoldQuote],
+    predicted: list[Predicted],
+    errors: list[dict[str, Any]] | None = None,
+) -> Tally:
+    """Match predicted quotes to gold ones and tally the verdicts; with ``errors``, append one
+    record per quote whose speaker or cue is not right (and per unmatched quote)."""
     tally = Tally(gold=len(gold), predicted=len(predicted))
     pairs = sorted(
         ((_overlap(g.span, p[0]), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(predicted)),
@@ -187,12 +225,48 @@ def score_article(text: str, gold: list[GoldQuote], predicted: list[tuple[Span, 
         used_pred.add(pi)
         tally.matched += 1
         quote = gold[gi]
-        speaker = _verdict(quote.speakers, predicted[pi][1])
+        mention = _verdict(quote.speakers, predicted[pi][1])
+        speaker = _verdict(quote.speakers, predicted[pi][1] + predicted[pi][4])
         tally.speaker[speaker] += 1
-        tally.cue[_verdict(quote.cues, predicted[pi][2])] += 1
+        tally.mention[mention] += 1
+        tally.by_rule[predicted[pi][3]][speaker] += 1
+        cue = _verdict(quote.cues, predicted[pi][2])
+        tally.cue[cue] += 1
         if quote.speaker_text.strip().lower() in PRONOUNS:
             tally.pronoun[speaker] += 1
+        if errors is not None and ({speaker, cue} & {"wrong", "none"}):
+            errors.append(_error(text, quote, predicted[pi], speaker, cue))
+    if errors is not None:
+        errors.extend(_error(text, g, None, "missed", "missed") for gi, g in enumerate(gold) if gi not in used_gold)
+        errors.extend(
+            {"kind": "spurious", "quote": text[p[0][0] : p[0][1]][:200], "context": _context(text, p[0])}
+            for pi, p in enumerate(predicted)
+            if pi not in used_pred
+        )
     return tally
+
+
+def _context(text: str, span: Span, width: int = 200) -> str:
+    return text[max(0, span[0] - width) : span[1] + width].replace("\n", " | ")
+
+
+def _error(text: str, quote: GoldQuote, predicted: Predicted | None, speaker: str, cue: str) -> dict[str, Any]:
+    def show(spans: Any) -> list[str]:
+        return [text[a:b] for a, b in spans]
+
+    return {
+        "kind": "missed" if predicted is None else "attribution",
+        "speaker": speaker,
+        "cue": cue,
+        "quote": text[quote.span[0] : quote.span[1]][:200],
+        "gold_speaker": show(quote.speakers),
+        "gold_cue": show(quote.cues),
+        "predicted_speaker": show(predicted[1]) if predicted else [],
+        "predicted_antecedent": show(predicted[4]) if predicted else [],
+        "predicted_cue": show(predicted[2]) if predicted else [],
+        "rule": predicted[3] if predicted else None,
+        "context": _context(text, quote.span),
+    }
 
 
 def _verdict(gold: tuple[Span, ...], predicted: list[Span]) -> str:
@@ -206,32 +280,48 @@ def _verdict(gold: tuple[Span, ...], predicted: list[Span]) -> str:
 # --- the run ----------------------------------------------------------------------------------
 
 
-def run(root: Path, limit: int | None) -> dict[str, Any]:
+def default_splitter() -> str:
+    from newsspan.dataset.heuristics.sentences import default_splitter as splitter
+
+    return splitter()
+
+
+def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     with (root / "metadata.tsv").open(encoding="utf-8", newline="") as handle:
         publisher = {row["filename"]: row["publisher"] for row in csv.DictReader(handle, delimiter="\t")}
     texts = sorted((root / "train" / "text").glob("*.txt"))[:limit]
     total, by_publisher = Tally(), defaultdict(Tally)
-    rules_seconds = 0.0
+    clock: Counter[str] = Counter()
     for path in texts:
         annotations = sorted((root / "train" / "attributions").glob(f"{path.stem}_*.ann"))
         if not annotations:
             continue
         text = path.read_text(encoding="utf-8")
         gold = gold_quotes(text, *read_ann(annotations[0]))
-        began = time.perf_counter()
-        predicted = predicted_quotes(text)
-        rules_seconds += time.perf_counter() - began
-        tally = score_article(text, gold, predicted)
+        predicted = predicted_quotes(text, clock)
+        mistakes: list[dict[str, Any]] | None = [] if errors is not None else None
+        tally = score_article(text, gold, predicted, mistakes)
+        if errors is not None and mistakes:
+            errors.extend({"article": path.stem, "publisher": publisher.get(path.stem, "?")} | m for m in mistakes)
         total.add(tally)
         by_publisher[publisher.get(path.stem, "?")].add(tally)
     return {
+        "by_rule": {
+            rule: {"quotes": sum(counts.values()), "speaker_accuracy": _share(counts)}
+            for rule, counts in sorted(total.by_rule.items(), key=lambda item: -sum(item[1].values()))
+        },
         "newsspan": total.figures()
-        | {"articles": len(texts), "articles_per_second": round(len(texts) / rules_seconds, 1)},
+        | {
+            "articles": len(texts),
+            "sentence_splitter": default_splitter(),
+            "articles_per_second": round(len(texts) / clock["quote_rules"], 1),
+            "articles_per_second_with_boilerplate": round(len(texts) / clock["preannotation"], 1),
+        },
         "per_publisher": {name: tally.figures() for name, tally in sorted(by_publisher.items())},
     }
 
 
-FLOOR_FIGURES = ("quote_f1", "speaker_accuracy", "cue_accuracy")
+FLOOR_FIGURES = ("quote_f1", "speaker_accuracy", "speaker_mention_accuracy", "cue_accuracy")
 
 
 def check_floors(results: dict[str, Any]) -> list[str]:
@@ -248,18 +338,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--external", type=Path, default=EXTERNAL, help="the development sets' folder")
     parser.add_argument("--limit", type=int, help="first N articles (a smoke run)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--errors", type=Path, help="write every quote scored wrong, missed or spurious here (JSON Lines)"
+    )
+    parser.add_argument(
+        "--splitter",
+        choices=("nupunkt", "rules"),
+        help="the sentence splitter (default: nupunkt when installed, else the rules)",
+    )
+    parser.add_argument(
+        "--compare-splitters", action="store_true", help="run both sentence splitters and print both lines"
+    )
     parser.add_argument("--check-floors", action="store_true", help="exit 1 when a figure is below its floor")
     args = parser.parse_args(argv)
     root = args.external / "polnear-train"
     if not root.is_dir():
         print(f"{root} not found; the development sets live in ../shared/external", file=sys.stderr)
         return 2
-    results = run(root, args.limit)
+    from newsspan.dataset.heuristics.sentences import use_splitter
+
+    if args.compare_splitters:
+        for name in ("rules", "nupunkt"):
+            use_splitter(name)
+            figures = run(root, args.limit)["newsspan"]
+            print(f"{name:<8} " + "  ".join(f"{k}={v}" for k, v in figures.items() if k != "sentence_splitter"))
+        use_splitter(None)
+    use_splitter(args.splitter)
+    errors: list[dict[str, Any]] | None = [] if args.errors is not None else None
+    results = run(root, args.limit, errors)
+    if args.errors is not None and errors is not None:
+        args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
+        print(f"{len(errors)} errors written to {args.errors}")
     print("polnear-train (direct quotes)")
     print("  " + "  ".join(f"{k}={v}" for k, v in results["newsspan"].items()))
     for name, figures in results["per_publisher"].items():
         keys = ("gold_quotes", "quote_f1", "speaker_accuracy", "cue_accuracy")
         print(f"  {name:<14} " + "  ".join(f"{k}={figures[k]}" for k in keys))
+    print("  speaker accuracy by attribution rule (matched quotes):")
+    for rule, figures in results["by_rule"].items():
+        print(f"    {rule:<36} quotes={figures['quotes']:<5} speaker_accuracy={figures['speaker_accuracy']}")
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     if args.check_floors and args.limit is None:

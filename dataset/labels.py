@@ -19,6 +19,7 @@ __all__ = [
     "LAYERS",
     "ORIGINS",
     "QUOTE",
+    "REFERS_TO",
     "RELATION_TYPES",
     "SAID_BY",
     "SOURCE_FORMATS",
@@ -49,6 +50,7 @@ SPEAKER: Final = "SPEAKER"
 CUE: Final = "CUE"
 SAID_BY: Final = "said_by"
 CUED_BY: Final = "cued_by"
+REFERS_TO: Final = "refers_to"
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +130,7 @@ LAYERS: Final[tuple[Layer, ...]] = (
 RELATION_TYPES: Final[tuple[RelationType, ...]] = (
     RelationType(SAID_BY, QUOTE, SPEAKER, "The quote is attributed to this speaker mention."),
     RelationType(CUED_BY, QUOTE, CUE, "The quote is introduced by this cue."),
+    RelationType(REFERS_TO, SPEAKER, SPEAKER, "This speaker mention (a pronoun: 'he') names the speaker there."),
 )
 
 STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")

@@ -33,7 +33,7 @@ from newsspan.dataset.stage import StageContext, StageReport
 __all__ = ["MODEL_VERSION", "PreannotateResult", "PreannotateStage", "entity_lexicon", "preannotate_documents"]
 
 # Bump when the rules change, so Label Studio keeps predictions of different versions apart.
-MODEL_VERSION = "newsspan-rules-3"
+MODEL_VERSION = "newsspan-rules-4"
 _LOSSY_LISTED = 20  # doc_ids shown in the summary: enough to open a few, short enough to read
 
 

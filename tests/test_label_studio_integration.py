@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -149,8 +151,8 @@ def test_push_annotate_pull_round_trip(label_studio, seeds_dir, tmp_path, runner
 
     task = by_doc[emoji["doc_id"]]
     assert task["data"]["text"] == emoji["text"]
-    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-3", "test-rules-0.1"]
-    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-3")
+    assert sorted(p["model_version"] for p in task["predictions"]) == ["newsspan-rules-4", "test-rules-0.1"]
+    rules_prediction = next(p for p in task["predictions"] if p["model_version"] == "newsspan-rules-4")
     assert {r.get("from_name") for r in rules_prediction["result"]} >= {"entity", "quote"}
     annotations = {a["completed_by"]["email"]: a for a in task["annotations"]}
     assert set(annotations) == {credentials.username, "ann2@newsspan.test"}
@@ -289,3 +291,99 @@ def test_a_saved_page_reaches_label_studio_with_its_boilerplate_proposed(label_s
     assert any("Privacy policy" in span for _, span in boilerplate), "the footer is not proposed"
     article = "Hundreds of dock workers at Port Halden stopped work on Tuesday night"
     assert not any(article in span for _, span in boilerplate), "the article was proposed as boilerplate"
+
+
+POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "external" / "polnear-train"
+
+
+def test_polnear_articles_reach_label_studio_with_speakers_and_cues_linked(label_studio, tmp_path, runner):
+    """Real PolNeAR articles (annotated by trained annotators), ingested, pre-annotated and pushed:
+    in the annotator's task the proposed QUOTEs are linked by `said_by` to a SPEAKER and by
+    `cued_by` to a CUE (a quote with no attribution found stands alone), a pronoun speaker
+    `refers_to` a named one, and the proposed speakers are the annotators' Sources for most
+    quotes."""
+    if not (POLNEAR / "train" / "text").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the development sets are missing: {POLNEAR} must sit beside the repository in CI")
+        pytest.skip(f"{POLNEAR} not found: the development sets live in ../shared/external")
+    benchmark = Path(__file__).resolve().parents[1] / "benchmarks" / "attribution.py"
+    spec = importlib.util.spec_from_file_location("attribution_benchmark", benchmark)
+    assert spec is not None and spec.loader is not None
+    attribution = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = attribution  # its dataclasses resolve their module
+    spec.loader.exec_module(attribution)
+
+    options, _, credentials = label_studio
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    chosen = sorted((POLNEAR / "train" / "text").glob("*.txt"))[:6]
+    gold: dict[str, set[str]] = {}
+    for path in chosen:
+        text = path.read_text(encoding="utf-8")
+        (articles / path.name).write_text(text, encoding="utf-8")
+        ann = sorted((POLNEAR / "train" / "attributions").glob(f"{path.stem}_*.ann"))[0]
+        for quote in attribution.gold_quotes(text, *attribution.read_ann(ann)):
+            gold.setdefault(text[quote.span[0] : quote.span[1]], set()).add(quote.speaker_text)
+    work = tmp_path / "corpus"
+    assert runner.invoke(cli, ["-q", "ingest", str(articles), "--out", str(work)]).exit_code == 0
+    rules = runner.invoke(cli, ["-q", "preannotate", str(work / "documents.parquet"), "--out", str(tmp_path / "pre")])
+    assert rules.exit_code == 0, rules.output
+    pushed = runner.invoke(
+        cli,
+        [
+            "label",
+            "push",
+            str(work / "documents.parquet"),
+            "--predictions",
+            str(tmp_path / "pre" / "spans.parquet"),
+            "--json",
+        ],
+        env=_env(options, credentials),
+    )
+    assert pushed.exit_code == 0, pushed.output
+    from label_studio_sdk import LabelStudio
+
+    admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+    ours = set(pq.read_table(work / "documents.parquet")["doc_id"].to_pylist())
+    project = json.loads(pushed.stdout)["project_id"]
+    tasks = [t for t in admin.tasks.list(project=project, fields="all") if t.data["doc_id"] in ours]
+    assert len(tasks) == len(chosen)
+    quotes = attributed = agreeing = pronouns = 0
+    for task in tasks:
+        text = task.data["text"]
+        results = [r for p in task.predictions for r in (p["result"] if isinstance(p, dict) else p.result)]
+        regions = {r["id"]: r for r in results if r.get("type") == "labels"}
+        links: dict[str, dict[str, list[dict]]] = {}
+        for relation in (r for r in results if r.get("type") == "relation"):
+            (kind,) = relation["labels"]
+            links.setdefault(relation["from_id"], {}).setdefault(kind, []).append(regions[relation["to_id"]])
+        for region_id, region in regions.items():
+            value = region["value"]
+            label = value["labels"][0]
+            if label == "SPEAKER" and "refers_to" in links.get(region_id, {}):
+                (named,) = links[region_id]["refers_to"]
+                assert text[value["start"] : value["end"]].lower() in {"he", "she", "they"}, value
+                assert named["value"]["labels"] == ["SPEAKER"] and named["value"]["text"][:1].isupper(), named
+                pronouns += 1
+            if label != "QUOTE":
+                continue
+            quotes += 1
+            linked = links.get(region_id, {})
+            if not linked:
+                continue  # no attribution found: a quote alone, for the annotator to link
+            (speaker,), (cue,) = linked.get("said_by", [None]), linked.get("cued_by", [None])
+            assert speaker is not None and speaker["value"]["labels"] == ["SPEAKER"], (value["text"], linked)
+            assert cue is not None and cue["value"]["labels"] == ["CUE"], "a speaker comes with its cue"
+            attributed += 1
+            said = speaker["value"]["text"]
+            assert said == text[speaker["value"]["start"] : speaker["value"]["end"]], "offsets reach LS exactly"
+            named = links.get(speaker["id"], {}).get("refers_to", [])
+            if any(
+                said in g or g in said or any(n["value"]["text"] in g for n in named)
+                for g in gold.get(value["text"], ())
+            ):
+                agreeing += 1
+    assert quotes >= 20, f"only {quotes} quotes proposed in {len(chosen)} PolNeAR articles"
+    assert attributed / quotes >= 0.7, f"only {attributed} of {quotes} quotes have a speaker and a cue"
+    assert agreeing / attributed >= 0.65, f"{agreeing} of {attributed} proposed speakers are the annotators' Sources"
+    assert pronouns >= 1, "no pronoun speaker was linked to its named antecedent"

@@ -175,7 +175,7 @@ def test_preannotate_command_writes_prediction_tables_that_push_accepts(runner, 
     assert {"QUOTE", "SPEAKER", "CUE", "DATE", "PROMO", "CREDIT"} <= set(summary["spans"])
     spans = pq.read_table(tmp_path / "p" / "spans.parquet")
     rows = spans.to_pylist()
-    assert {r["origin"] for r in rows} == {"prediction"} and {r["annotator"] for r in rows} == {"newsspan-rules-3"}
+    assert {r["origin"] for r in rows} == {"prediction"} and {r["annotator"] for r in rows} == {"newsspan-rules-4"}
     assert all(r["rule"] for r in rows)
     predictions = predictions_by_document(spans, pq.read_table(tmp_path / "p" / "relations.parquet"))
     assert len(predictions) == 5  # every seed gets proposals for push --predictions

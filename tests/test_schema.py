@@ -26,6 +26,7 @@ def test_starting_label_sets_are_declared():
     assert [(r.name, r.from_label, r.to_label) for r in schema.RELATION_TYPES] == [
         ("said_by", "QUOTE", "SPEAKER"),
         ("cued_by", "QUOTE", "CUE"),
+        ("refers_to", "SPEAKER", "SPEAKER"),
     ]
     assert schema.STANCE_VALUES == ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
     assert schema.ORIGINS == ("human", "prediction", "gold")

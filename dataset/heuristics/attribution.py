@@ -25,16 +25,19 @@ _CUE_SRC = CUE.pattern
 _NEXT_SRC = CUE_NEXT_TO_QUOTE.pattern
 _ADVERBS = r"(?:(?:also|later|then|again|once|previously|recently|has|have|had|was|is|would|will|had|once)\s+)*"
 _SPEAKER_AFTER = re.compile(
-    r"^\s*,?\s*(?P<speaker>(?P<name>[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)(?:,\s[^,\n“”\"]{1,80},)?)\s+" + _ADVERBS
+    r"\s*,?\s*(?P<speaker>(?P<name>[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)(?:,\s[^,\n“”\"]{1,80},)?)\s+" + _ADVERBS
     + r"(?P<cue>" + _NEXT_SRC + ")",
     re.IGNORECASE,
 )  # fmt: skip
 _CUE_THEN_SPEAKER = re.compile(
-    r"^\s*,?\s*(?P<cue>" + _NEXT_SRC + r")\s+(?P<speaker>[^,;:!?“”\"\n]{2,80}?)\s*"
+    r"\s*,?\s*(?P<cue>" + _NEXT_SRC + r")\s+(?P<speaker>[^,;:!?“”\"\n]{2,80}?)\s*"
     r"(?=[,;:!?]|\.?\s*$|\s+(?:in|on|at|to|after|before|during|when|while|who|of)\s)",
     re.IGNORECASE,
 )  # fmt: skip
 _DASH = re.compile(r"^\s*(?P<cue>[―—–]|--|-(?=\s))\s*(?P<speaker>[A-Z][^,;:!?“”\"\n(]{1,60}?)\s*(?=[,;(]|\.?\s*$)")
+# what may follow a cue at the end of its sentence: a few words of time or setting ("on Tuesday",
+# "in a statement") or an appositive (", a spokesman for …"), then the end
+_ENDS_SENTENCE = re.compile(r"(?:\s+[\w.’'-]+){0,4}(?:,[^,;:“”\"]{1,120})?\s*[.!?]?\s*$")
 _BOUNDARY = re.compile(
     r"[,“”\"«»;:]|''|``|\b(?:that|when|while|because|although|though|since|where|whom|than|if|after|before)\s"
 )
@@ -61,6 +64,13 @@ he she they it we i you the a an his her their its our my your this that these t
 some many several both each another other officials critics experts aides
 """
 _DETERMINERS = frozenset(_DETERMINERS_WORDS.split())
+# what a comma-delimited insertion between a subject and its cue opens with
+_INSERTION = re.compile(
+    r"\s*(?:(?:in|on|at|for|from|with|by|during|after|before|speaking|who|which|whose|whom|where|when|"
+    r"while|also|like|a|an|the|his|her|its|their|now|then|once|himself|herself|\d+)\b|\w+ing\b)",
+    re.IGNORECASE,
+)
+_CONJUNCTION = re.compile(r"\s*(?:and|but|and\s+then|then)\s*", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"\b(?:when|as|after|before|while|because|if|since|where|until)\s*$", re.IGNORECASE)
 
@@ -75,7 +85,7 @@ def attribute(
     """The speaker and cue of ``quote`` found in its own sentence, or ``None``."""
     following = min([s for s, _ in quotes if s >= quote[3]], default=len(text))
     end = sentences.end(quote[3] - 1)
-    if text[quote[2] - 1 : quote[2]] in ("?", "!") and end <= quote[3] + 1:  # "“Why?” Name asked."
+    if text[quote[1] : quote[2]].rstrip("”’\"'")[-1:] in ("?", "!") and end <= quote[3] + 1:  # "“Why?” Name asked."
         end = sentences.end(end)
     after = _after(text, quote[3], min(end, following), options)
     return after or _before(text, quote[0], sentences.start(quote[0]), options, quotes)
@@ -111,12 +121,21 @@ def _after(text: str, pos: int, end: int, options: PreannotateOptions) -> Attrib
     dash = _DASH.match(rest)
     if dash is not None and _speaker_ok(_clean_speaker(dash["speaker"]), options):
         return _spans(pos, dash, "dash_attribution")
-    for offset in [0, *[m.start() for m in re.finditer(",", rest)][1:]]:
+    lead = len(rest) - len(rest.lstrip(" ,"))  # a comma right after the quote is offset 0's
+    # a clause further on attributes the quote only if the sentence goes on after it ("…,” and
+    # …, X said"), not after a quote that closed its sentence without a stop ("…” The post …")
+    goes_on = "," in rest[:lead] or rest[lead : lead + 1].islower()
+    commas = [m.start() for m in re.finditer(",", rest) if m.start() >= lead] if goes_on else []
+    for offset in [0, *commas]:
         rule = "" if offset == 0 else "clause_"
         cue_first = _CUE_THEN_SPEAKER.match(rest, offset)
+        if cue_first is not None and offset and not _ENDS_SENTENCE.match(rest, cue_first.end("speaker")):
+            cue_first = None  # "…” and more words, said X." only when the clause closes the sentence
         if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
             return _spans(pos, cue_first, rule + "cue_after_quote")
         speaker_first = _SPEAKER_AFTER.match(rest, offset)
+        if speaker_first is not None and offset and not _ENDS_SENTENCE.match(rest, speaker_first.end("cue")):
+            speaker_first = None
         if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
             return _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
         if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["name"] or ""), options):
@@ -224,9 +243,31 @@ def _speaker_before(text: str, start: int, cue_start: int, options: PreannotateO
         if _speaker_ok(named, options) and _NAME.fullmatch(named):
             words, cut = named, previous
     if not _speaker_ok(words, options):
-        return None
+        return _past_insertions(text, start, head, offset, options)
     begin = start + head.index(words, cut)
     return begin, begin + len(words)
+
+
+def _past_insertions(
+    text: str, start: int, head: str, offset: int, options: PreannotateOptions
+) -> tuple[int, int] | None:
+    """The subject before comma-delimited insertions: "Name, who heads the committee, said",
+    "Name, in a statement on Thursday, said", "Name said …, and called": the words before the
+    insertions (at most three, none a sentence of its own)."""
+    pos = len(head)
+    for _ in range(3):
+        comma = head.rfind(",", offset, pos)
+        segment = head[comma + 1 : pos]
+        if comma < 0 or not (_INSERTION.match(segment) or _CONJUNCTION.fullmatch(segment)):
+            return None
+        pos = comma
+        boundaries = [m.end() for m in _BOUNDARY.finditer(head, offset, pos)]
+        cut = boundaries[-1] if boundaries else offset
+        words = _clean_speaker(head[cut:pos])
+        if words and _speaker_ok(words, options):
+            begin = start + head.index(words, cut)
+            return begin, begin + len(words)
+    return None
 
 
 def _speaker_after_cue(text: str, cue_end: int, pos: int, options: PreannotateOptions) -> tuple[int, int] | None:

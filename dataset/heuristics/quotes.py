@@ -31,12 +31,26 @@ from newsspan.dataset.heuristics.reporting import CUE_VERB as CUE
 from newsspan.dataset.heuristics.reporting import CUES
 from newsspan.dataset.heuristics.sentences import Sentences
 from newsspan.dataset.labels import CUE as CUE_LABEL
-from newsspan.dataset.labels import CUED_BY, QUOTE, SAID_BY, SPEAKER
+from newsspan.dataset.labels import CUED_BY, QUOTE, REFERS_TO, SAID_BY, SPEAKER
 
 __all__ = ["CUES", "QuoteProposals", "detect_quotes", "find_quotes"]
 
 Quote = tuple[int, int, int, int]  # (mark start, inner start, inner end, mark end)
 
+_PRONOUN = re.compile(r"(?:he|she|they)", re.IGNORECASE)  # what a named antecedent is looked for
+_ANTECEDENT_SENTENCES = 4
+_ANTECEDENT_REACH = 1200
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Pres|Adm|Maj)\.\s+"
+# a name opening a sentence, followed by a comma or a lowercase word (its verb): a subject
+_SUBJECT_NAME = re.compile(
+    r"(?:(?:But|And|Yet|Still|Then|Later|Meanwhile|However|Now|So)\s*,?\s+)?"
+    r"(?P<name>(?:" + _TITLES + r")?(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)(?=\s*,|\s+[a-z])"
+)
+_NOT_A_NAME = re.compile(
+    r"(?:A|An|In|On|At|It|Its|This|That|These|Those|He|She|They|We|I|His|Her|Their|Our|When|If|As|After|"
+    r"Before|While|For|But|And|Asked|With|From|By|One|Some|Many|Most|Both|All|No|Not|There|What|Who|Why|"
+    r"How|Where|Yes|So|Then|Now|Still|Yet|Later|Meanwhile|However|Speaking|According|Last|Next|Earlier)\b"
+)
 _DOUBLE = re.compile(
     r"“((?:[^“”\n]|\n\s*“)+?)”"  # a paragraph may stay open when the next reopens with “
     r"|\"((?:[^\"\n]|\n\s*\")+?)\""
@@ -97,6 +111,7 @@ def detect_quotes(
     inside = [(q[0], q[3]) for q in quotes]
     found = [attribute(text, q, sentences, options, inside) for q in quotes]
     found = [direct or _same_sentence(index, quotes, found, sentences) for index, direct in enumerate(found)]
+    named: tuple[int, int] | None = None  # the latest named speaker: what a later "he" refers to
     for index, quote in enumerate(quotes):
         short = len(text[quote[1] : quote[2]].split()) < options.min_quote_words
         attribution = found[index]
@@ -112,9 +127,58 @@ def detect_quotes(
         region = result.add(Proposal(QUOTE, quote[1], quote[2], rule))
         if attribution is not None:
             speaker, cue, how = attribution
-            result.relations.append((region, result.add(Proposal(SPEAKER, *speaker, how)), SAID_BY))
+            mention = result.add(Proposal(SPEAKER, *speaker, how))
+            result.relations.append((region, mention, SAID_BY))
             result.relations.append((region, result.add(Proposal(CUE_LABEL, *cue, how)), CUED_BY))
+            pronoun = _PRONOUN.fullmatch(text[speaker[0] : speaker[1]])
+            if pronoun is not None:
+                antecedent = _antecedent(text, speaker[0], sentences, inside, named, pronoun.group().lower())
+                if antecedent is not None:
+                    link = (mention, result.add(Proposal(SPEAKER, *antecedent, "antecedent")), REFERS_TO)
+                    if link not in result.relations:
+                        result.relations.append(link)
+            elif _named(text[speaker[0] : speaker[1]]):
+                named = speaker
     return result
+
+
+def _named(mention: str) -> bool:
+    """A mention naming someone ("Sen. Rand Paul", "Mr. Trump"), not a description ("officials")."""
+    head = mention.split(",", maxsplit=1)[0].strip()
+    return bool(re.match(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'-]+$", head)) and not _NOT_A_NAME.match(head)
+
+
+def _antecedent(
+    text: str,
+    pos: int,
+    sentences: Sentences,
+    quotes: Sequence[tuple[int, int]],
+    speaker: tuple[int, int] | None,
+    pronoun: str,
+) -> tuple[int, int] | None:
+    """The named mention a pronoun speaker refers to: the nearest of the latest named quote
+    speaker and a name opening one of the last ``_ANTECEDENT_SENTENCES`` sentences (a subject),
+    within ``_ANTECEDENT_REACH`` characters; "he"/"she" skip names of organisations ("The …")."""
+    start = sentences.start(pos)
+    for _ in range(_ANTECEDENT_SENTENCES):
+        if pos - start > _ANTECEDENT_REACH:
+            break
+        if not any(a <= start < b for a, b in quotes):
+            found = _SUBJECT_NAME.match(text, start)
+            if (
+                found is not None
+                and found.end("name") <= pos
+                and _named(found["name"])
+                and (pronoun == "they" or not found["name"].startswith("The "))
+            ):
+                subject = (found.start("name"), found.end("name"))
+                return subject if speaker is None or speaker[0] < subject[0] else speaker
+        if start == 0:
+            break
+        start = sentences.start(start - 1)
+    if speaker is not None and pos - speaker[0] <= _ANTECEDENT_REACH:
+        return speaker
+    return None
 
 
 def _markup(text: str, quote: Quote) -> bool:

@@ -20,7 +20,8 @@ vow warn wonder yell acknowledge announce allege accuse criticize criticise cond
 express agree disagree estimate insist recount quote praise credit vent blast slam mock dismiss
 blame thank boast brag chide scold press question demand offer interject interrupt chuckle laugh
 sigh whisper gripe grumble fume rage rant thunder proclaim pronounce tout hail laud email text
-consider
+consider assure portray answer remember chant highlight bemoan characterize characterise label
+confess reveal surmise riff recommend echo reflect
 """
 _REGULAR = tuple(_REGULAR_WORDS.split())
 _IRREGULAR = {
@@ -32,13 +33,18 @@ _IRREGULAR = {
     "speak": ("speaks", "spoke", "speaking"),
     "put": ("puts",),
     "lobby": ("lobbies", "lobbied", "lobbying"),
+    "read": ("reads", "reading"),
+    "think": ("thinks", "thought", "thinking"),
+    "refer": ("refers", "referred", "referring"),
+    "shoot back": ("shoots back", "shot back"),
+    "fire back": ("fires back", "fired back"),
 }
 # lemmas that are also common nouns ("a tweet", "the report", "United States"): only their past and
 # gerund forms are cues
 _NOUN_LIKE_WORDS = """
-tweet post report comment charge quote call promise pledge vow note counter estimate protest remark
-joke claim state repeat plead continue express put praise credit vent blast question demand offer
-laugh sigh whisper rage rant thunder tout hail email text press mock blame
+tweet post report comment charge answer chant label echo quote call promise pledge vow note counter
+estimate protest remark joke claim state repeat plead continue express put praise credit vent blast
+question demand offer laugh sigh whisper rage rant thunder tout hail email text press mock blame
 """
 _NOUN_LIKE = frozenset(_NOUN_LIKE_WORDS.split())
 _PHRASES = ("according to", "in a statement", "in an interview", "pointed out", "points out")
