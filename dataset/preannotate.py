@@ -150,7 +150,7 @@ def _document(
     boilerplate = page or detect_boilerplate(text, metadata_spans=meta, options=options, repeated=repeated)
     outside = [(p.start, p.end) for p in boilerplate]
     headline = [(start, end) for name, start, end in meta if name in ("title", "dek")]
-    quotes = detect_quotes(text, skip=outside + headline, options=options)
+    quotes = detect_quotes(text, skip=outside + headline, options=options, nlp=nlp)
     entities = propagate_entities(text, lexicon, skip=outside)
     if nlp is not None:
         entities += spacy_entities(text, nlp, skip=outside)

@@ -52,6 +52,9 @@ def _hand_typed_documents():
                     "speaker": string,
                     "speaker_start": offset,
                     "speaker_end": offset,
+                    "speaker_antecedent": string,
+                    "speaker_antecedent_start": offset,
+                    "speaker_antecedent_end": offset,
                     "cue": string,
                     "cue_start": offset,
                     "cue_end": offset,
@@ -98,6 +101,7 @@ def test_every_config_has_features_with_the_schema_label_names():
     assert features_for("annotations")["spans"].feature["label"].names == list(all_labels())
     assert list(features_for("quotes")) == [
         *("doc_id", "quote_id", "outlet", "text", "start", "end", "speaker", "speaker_start", "speaker_end"),
+        *("speaker_antecedent", "speaker_antecedent_start", "speaker_antecedent_end"),
         *("cue", "stance", "stance_target", "context"),
     ]
 

@@ -7,7 +7,7 @@ import pytest
 from newsspan.dataset.hub.features import CONFIGS, DOCUMENT_FIELDS, features_for
 from newsspan.dataset.hub.rows import _index, config_rows, pseudonym
 from newsspan.dataset.hub.splits import _DEFAULT_RATIOS, SPLITS, assign_splits
-from newsspan.dataset.schema import CUED_BY, QUOTE, SAID_BY
+from newsspan.dataset.schema import CUED_BY, QUOTE, REFERS_TO, SAID_BY
 
 TEXT = 'SEOUL\nThe minister said "we will stay" on Monday. Nobody agreed.'
 
@@ -124,3 +124,32 @@ def test_ner_sentences_do_not_end_at_titles_initials_acronyms_or_decimals(text, 
     _ner(rows, {"doc_id": "d", "text": text}, [], [])
     assert len(rows) == sentences, [" ".join(row["tokens"]) for row in rows]
     assert all(text[row["token_starts"][0] : row["token_ends"][-1]] in text for row in rows)
+
+
+def test_a_pronoun_speaker_carries_its_named_antecedent_into_both_configs():
+    text = 'Minister Ana Sol arrived. "We will stay," she said.'
+    document = dict.fromkeys(DOCUMENT_FIELDS) | {"doc_id": "d1", "text": text, "outlet": "Herald"}
+
+    def span(region_id, label, needle):
+        start = text.index(needle)
+        keys = {"doc_id": "d1", "annotation_id": "gold-1", "origin": "gold", "layer": "quote"}
+        return keys | {
+            "region_id": region_id,
+            "label": label,
+            "start": start,
+            "end": start + len(needle),
+            "text": needle,
+        }
+
+    spans = [span("q", QUOTE, "We will stay,"), span("s", "SPEAKER", "she"), span("n", "SPEAKER", "Minister Ana Sol")]
+    relations = [
+        {"annotation_id": "gold-1", "from_region_id": "q", "relation": SAID_BY, "to_region_id": "s"},
+        {"annotation_id": "gold-1", "from_region_id": "s", "relation": REFERS_TO, "to_region_id": "n"},
+    ]
+    out = config_rows([document], spans, relations, [], [], {"d1": "d1"})
+    (row,) = out.rows["quotes"]
+    (nested,) = out.rows["documents"][0]["quotes"]
+    for quote in (row, nested):
+        assert (quote["speaker"], quote["speaker_antecedent"]) == ("she", "Minister Ana Sol"), "who 'she' is"
+        start, end = quote["speaker_antecedent_start"], quote["speaker_antecedent_end"]
+        assert text[start:end] == "Minister Ana Sol"

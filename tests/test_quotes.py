@@ -210,3 +210,94 @@ def test_a_quote_framed_by_a_verb_outside_the_lexicon_takes_the_subject_under_it
     found = detect_quotes(text)
     assert _attributed(text) == [("bright new era for the harbour", "The mayor", "gushed")]
     assert {p.rule for p in found.spans if p.label != "QUOTE"} == {"sentence_subject"}
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        (
+            "The dockworkers' union, which represents about 4,000 members in the north, argued that the plan "
+            "would “destroy the livelihoods of entire towns.”",
+            "The dockworkers' union",
+            "argued",
+        ),
+        (
+            "Ms. Okafor, who has led the harbour board since 2019 and who plans to retire next spring, insisted "
+            "the new cranes were “a decision taken for the workers.”",
+            "Ms. Okafor",
+            "insisted",
+        ),
+        (
+            "Councillor Piet Vandam, speaking outside the hall after a four-hour session on Thursday evening, "
+            "promised that the council would “fight this in every court in the country.”",
+            "Councillor Piet Vandam",
+            "promised",
+        ),
+        (
+            "Minister Lena Voss, asked about the closure, said only that her office was “looking at every option.”",
+            "Minister Lena Voss",
+            "said",
+        ),
+        (
+            "“Fares will rise in spring,” and the timetable will be cut in half, the operator said on Monday.",
+            "the operator",
+            "said",
+        ),
+        ("“Ferries are the town's lifeline,” the report concluded.", "the report", "concluded"),
+        ("Mayor Anna Berg slammed the decision as “a betrayal of the islands.”", "Mayor Anna Berg", "slammed"),
+    ],
+    ids=[
+        "comma-in-a-number",
+        "relative-clauses-before-the-cue",
+        "participle-insertion-with-a-time-phrase",
+        "passive-participle-insertion",
+        "clause-closing-the-sentence",
+        "noun-that-is-also-a-verb-before-the-cue",
+        "doubled-consonant-inflection",
+    ],
+)
+def test_the_subject_is_found_past_insertions_and_clauses(text, speaker, cue):
+    (found,) = _attributed(text)
+    assert found[1:] == (speaker, cue), f"{text!r}: the speaker is the subject before its insertions"
+
+
+def test_a_quote_closing_its_sentence_without_a_stop_is_not_attributed_by_the_next_sentence():
+    text = "The ministry posted: “Our sea. Our law. #Strait” The post was shared 40,000 times, according to the agency."
+    assert _attributed(text) == [("Our sea. Our law. #Strait", "The ministry", "posted")]
+
+
+def test_a_pronoun_speaker_refers_to_its_named_antecedent():
+    text = (
+        "Harbour master Jonas Weir met the strikers on Tuesday.\n“We will not reopen the gates before Friday,” he said."
+    )
+    found = detect_quotes(text)
+    spans = found.spans
+    (link,) = [(a, b) for a, b, kind in found.relations if kind == "refers_to"]
+    pronoun, named = spans[link[0]], spans[link[1]]
+    assert text[pronoun.start : pronoun.end] == "he" and pronoun.label == "SPEAKER"
+    assert (text[named.start : named.end], named.label, named.rule) == (
+        "Harbour master Jonas Weir",
+        "SPEAKER",
+        "antecedent",
+    )
+    said_by = [b for a, b, kind in found.relations if kind == "said_by"]
+    assert said_by == [link[0]], "the quote stays said by the mention as written; the name is linked to it"
+
+
+def test_scare_quotes_and_quoted_titles_are_proposed_only_when_asked_under_their_own_rules():
+    from newsspan.dataset.config import PreannotateOptions
+
+    text = "The “reform” passed on Tuesday, just after the late show “Evening With Marta Holm” ended."
+    assert _attributed(text) == [], "not proposed by default"
+    found = detect_quotes(text, options=PreannotateOptions(scare_quotes=True))
+    assert [(text[p.start : p.end], p.rule) for p in found.spans if p.label == "QUOTE"] == [
+        ("reform", "scare_quote"),
+        ("Evening With Marta Holm", "quoted_title"),
+    ]
+
+
+def test_scare_quotes_setting_must_be_a_boolean():
+    from newsspan.dataset.config import ConfigError, PreannotateOptions
+
+    with pytest.raises(ConfigError, match=r"preannotate\.scare_quotes must be true or false"):
+        PreannotateOptions(scare_quotes="yes")  # type: ignore[arg-type]

@@ -31,7 +31,8 @@ _SPEAKER_AFTER = re.compile(
 )  # fmt: skip
 _CUE_THEN_SPEAKER = re.compile(
     r"\s*,?\s*(?P<cue>" + _NEXT_SRC + r")\s+(?P<speaker>[^,;:!?“”\"\n]{2,80}?)\s*"
-    r"(?=[,;:!?]|\.?\s*$|\s+(?:in|on|at|to|after|before|during|when|while|who|of)\s)",
+    r"(?=[,;:!?]|\.?\s*$|\s+(?:in|on|at|to|after|before|during|when|while|who|whose|which|of|with|familiar|close|"
+    r"speaking|knowledgeable|involved|briefed|representing)\s)",
     re.IGNORECASE,
 )  # fmt: skip
 _DASH = re.compile(r"^\s*(?P<cue>[―—–]|--|-(?=\s))\s*(?P<speaker>[A-Z][^,;:!?“”\"\n(]{1,60}?)\s*(?=[,;(]|\.?\s*$)")
@@ -39,8 +40,10 @@ _DASH = re.compile(r"^\s*(?P<cue>[―—–]|--|-(?=\s))\s*(?P<speaker>[A-Z][^,;
 # "in a statement") or an appositive (", a spokesman for …"), then the end
 _ENDS_SENTENCE = re.compile(r"(?:\s+[\w.’'-]+){0,4}(?:,[^,;:“”\"]{1,120})?\s*[.!?]?\s*$")
 _BOUNDARY = re.compile(
-    r"[,“”\"«»;:]|''|``|\b(?:that|when|while|because|although|though|since|where|whom|than|if|after|before)\s"
-)
+    r"(?<!\d),|,(?!\d)|[“”\"«»;:]|''|``|\b(?:that|when|while|because|although|though|since|where|whom|than|if|"
+    r"after|before)\s"
+)  # a comma between digits ("4,000") is a number's
+_COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 _APPOSITIVE = re.compile(
     r"^(?:an?|the|who|whose|his|her|their|its)\s+[a-z]|^(?:\w+\s+){0,3}(?:spokes\w+|leader|director)"
 )
@@ -67,11 +70,17 @@ _DETERMINERS = frozenset(_DETERMINERS_WORDS.split())
 # what a comma-delimited insertion between a subject and its cue opens with
 _INSERTION = re.compile(
     r"\s*(?:(?:in|on|at|for|from|with|by|during|after|before|speaking|who|which|whose|whom|where|when|"
-    r"while|also|like|a|an|the|his|her|its|their|now|then|once|himself|herself|\d+)\b|\w+ing\b)",
+    r"while|also|like|a|an|the|his|her|its|their|now|then|once|himself|herself|\d+)\b|\w+ing\b|[a-z]+ed\s)",
     re.IGNORECASE,
 )
 _CONJUNCTION = re.compile(r"\s*(?:and|but|and\s+then|then)\s*", re.IGNORECASE)
 _PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
+# what opens a participial or verb phrase, or a time, never a speaker: "speaking to reporters",
+# "formed the name", "Saturday"
+_RELATIVE = re.compile(r"\s(?:who|whom|which|whose)\s")
+_CLAUSE_START = re.compile(
+    r"(?:[a-z]+ing|[a-z]+ed)\s|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)$"
+)
 _SUBORDINATE = re.compile(r"\b(?:when|as|after|before|while|because|if|since|where|until)\s*$", re.IGNORECASE)
 
 
@@ -127,21 +136,47 @@ def _after(text: str, pos: int, end: int, options: PreannotateOptions) -> Attrib
     goes_on = "," in rest[:lead] or rest[lead : lead + 1].islower()
     commas = [m.start() for m in re.finditer(",", rest) if m.start() >= lead] if goes_on else []
     for offset in [0, *commas]:
-        rule = "" if offset == 0 else "clause_"
-        cue_first = _CUE_THEN_SPEAKER.match(rest, offset)
-        if cue_first is not None and offset and not _ENDS_SENTENCE.match(rest, cue_first.end("speaker")):
-            cue_first = None  # "…” and more words, said X." only when the clause closes the sentence
-        if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
-            return _spans(pos, cue_first, rule + "cue_after_quote")
-        speaker_first = _SPEAKER_AFTER.match(rest, offset)
-        if speaker_first is not None and offset and not _ENDS_SENTENCE.match(rest, speaker_first.end("cue")):
-            speaker_first = None
-        if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
-            return _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
-        if speaker_first is not None and _speaker_ok(_clean_speaker(speaker_first["name"] or ""), options):
-            found = _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
-            name = _clean_speaker(speaker_first["name"])  # "Name, a long appositive, said": the name
-            return (found[0][0], found[0][0] + len(name)), found[1], found[2]
+        found = _after_at(text, pos, rest, offset, options)
+        if found is not None:
+            return found
+    return None
+
+
+def _after_at(text: str, pos: int, rest: str, offset: int, options: PreannotateOptions) -> Attribution | None:
+    """The attribution at ``offset`` of the text after a quote (0: right after it; a comma
+    further on: a clause closing the sentence, rules ``clause_*``)."""
+    rule = "" if offset == 0 else "clause_"
+    cue_first = _CUE_THEN_SPEAKER.match(rest, offset)
+    if cue_first is not None and offset and not _ENDS_SENTENCE.match(rest, cue_first.end("speaker")):
+        cue_first = None  # "…” and more words, said X." only when the clause closes the sentence
+    if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
+        return _spans(pos, cue_first, rule + "cue_after_quote")
+    speaker_first = _SPEAKER_AFTER.match(rest, offset)
+    if speaker_first is not None and offset and not _ENDS_SENTENCE.match(rest, speaker_first.end("cue")):
+        speaker_first = None
+    if speaker_first is None:
+        return None
+    if _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
+        return _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
+    if _speaker_ok(_clean_speaker(speaker_first["name"] or ""), options):
+        found = _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
+        name = _clean_speaker(speaker_first["name"])  # "Name, a long appositive, said": the name
+        return (found[0][0], found[0][0] + len(name)), found[1], found[2]
+    return None if offset else _later_cue(text, pos, rest, options)  # "the report concluded"
+
+
+def _later_cue(text: str, pos: int, rest: str, options: PreannotateOptions) -> Attribution | None:
+    """``, the report concluded``: the first cue after the quote whose words before it make a
+    speaker, when the nearest one (a noun that can be a verb: "report") leaves none."""
+    head = len(rest) - len(rest.lstrip(" ,"))
+    for cue in CUE_NEXT_TO_QUOTE.finditer(rest, head):
+        words = rest[head : cue.start()]
+        if len(words.split()) > options.max_speaker_words:
+            return None
+        speaker = _clean_speaker(words)
+        if speaker and _speaker_ok(speaker, options):
+            start = pos + head + words.index(speaker)
+            return (start, start + len(speaker)), (pos + cue.start(), pos + cue.end()), "speaker_cue_after_quote"
     return None
 
 
@@ -242,8 +277,11 @@ def _speaker_before(text: str, start: int, cue_start: int, options: PreannotateO
         named = _clean_speaker(head[previous : boundaries[-1].start()])
         if _speaker_ok(named, options) and _NAME.fullmatch(named):
             words, cut = named, previous
-    if not _speaker_ok(words, options):
-        return _past_insertions(text, start, head, offset, options)
+    inserted = comma and boundaries and boundaries[-1].group()[0].isalpha()  # ", speaking after a session,"
+    if inserted or not _speaker_ok(words, options):
+        found = _past_insertions(text, start, head, offset, options)
+        if found is not None or not inserted or not _speaker_ok(words, options):
+            return found
     begin = start + head.index(words, cut)
     return begin, begin + len(words)
 
@@ -255,8 +293,9 @@ def _past_insertions(
     "Name, in a statement on Thursday, said", "Name said …, and called": the words before the
     insertions (at most three, none a sentence of its own)."""
     pos = len(head)
+    commas = [m.start() for m in _COMMA.finditer(head, offset)]
     for _ in range(3):
-        comma = head.rfind(",", offset, pos)
+        comma = max((c for c in commas if c < pos), default=-1)
         segment = head[comma + 1 : pos]
         if comma < 0 or not (_INSERTION.match(segment) or _CONJUNCTION.fullmatch(segment)):
             return None
@@ -278,7 +317,11 @@ def _speaker_after_cue(text: str, cue_end: int, pos: int, options: PreannotateOp
 
 
 def _subject(text: str, sentence_start: int, cue: tuple[int, int], options: PreannotateOptions) -> Attribution | None:
-    """The subject of the sentence that holds a participle cue: its words before the first verb."""
+    """The subject of the sentence that holds a participle cue: its words before the first verb,
+    the words of a quote before it left out ("“…,” she said, adding …": she)."""
+    closing = max(text.rfind(mark, sentence_start, cue[0]) for mark in ("”", "''", '"'))
+    if closing >= 0:
+        sentence_start = closing + (2 if text.startswith("''", closing) else 1)
     clause = text[sentence_start : cue[0]]
     verb = re.search(r"\s(?:has|have|had|is|was|were|are|will|would|\w+ed|" + _CUE_SRC + r")\b", clause)
     if verb is None:
@@ -296,6 +339,8 @@ def _clean_speaker(words: str) -> str:
     earlier_cue = CUE.search(words)  # "The ministry called X a ... and": the subject ends at its verb
     if earlier_cue is not None and earlier_cue.start() > 0:
         words = words[: earlier_cue.start()].strip()
+    elif earlier_cue is not None and earlier_cue.end() < len(words):  # "said Weaver": the agent after it
+        words = words[earlier_cue.end() :].strip()
     words = re.sub(r"^(?:and|but|while|as|then|so)\s+", "", words, flags=re.IGNORECASE)
     words = re.sub(r"\s+(?:at|on|in|during|earlier|later|last|this|yesterday|recently|previously)\b.*$", "", words)
     for _ in range(2):
@@ -317,6 +362,9 @@ def _speaker_ok(words: str, options: PreannotateOptions) -> bool:
     count = len(words.split())
     return (
         0 < count <= options.max_speaker_words
+        and not (count > 1 and _PRONOUN.match(words.split()[0]))  # "he taught law": a clause
+        and not _RELATIVE.search(words)  # "2019 and who plans to retire": a relative clause
+        and not _CLAUSE_START.match(words)
         and not _NOT_A_SPEAKER.match(words)
         and not _PREPOSITION.match(words)
         and not _VERBAL.search(words)

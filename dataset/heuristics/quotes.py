@@ -23,9 +23,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from newsspan.dataset.config import PreannotateOptions
 from newsspan.dataset.heuristics.attribution import Attribution, attribute, previous_sentence, sentence_subject
+from newsspan.dataset.heuristics.parsed import has_parser, parsed_attribution
 from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 from newsspan.dataset.heuristics.reporting import CUE_VERB as CUE
 from newsspan.dataset.heuristics.reporting import CUES
@@ -41,10 +43,17 @@ _PRONOUN = re.compile(r"(?:he|she|they)", re.IGNORECASE)  # what a named anteced
 _ANTECEDENT_SENTENCES = 4
 _ANTECEDENT_REACH = 1200
 _TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Pres|Adm|Maj)\.\s+"
+# lowercase role words inside a name phrase ("Harbour master Jonas Weir", "Foreign minister X")
+_ROLES = (
+    r"(?:master|minister|secretary|president|spokesman|spokeswoman|spokesperson|leader|chief|director|"
+    r"governor|senator|mayor|general|officer|chairman|chairwoman|commissioner|ambassador|editor|host|"
+    r"analyst|professor|lawyer|judge|manager|adviser|advisor|strategist|official)"
+)
+_NAMED = re.compile(r"(?:[A-Z][\w’'.-]*\s+(?:" + _ROLES + r"\s+)?)*[A-Z][\w’'-]+$")
 # a name opening a sentence, followed by a comma or a lowercase word (its verb): a subject
 _SUBJECT_NAME = re.compile(
     r"(?:(?:But|And|Yet|Still|Then|Later|Meanwhile|However|Now|So)\s*,?\s+)?"
-    r"(?P<name>(?:" + _TITLES + r")?(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'-]+)(?=\s*,|\s+[a-z])"
+    r"(?P<name>(?:" + _TITLES + r")?(?:[A-Z][\w’'.-]+\s+(?:" + _ROLES + r"\s+)?){0,3}[A-Z][\w’'-]+)(?=\s*,|\s+[a-z])"
 )
 _NOT_A_NAME = re.compile(
     r"(?:A|An|In|On|At|It|Its|This|That|These|Those|He|She|They|We|I|His|Her|Their|Our|When|If|As|After|"
@@ -97,13 +106,14 @@ def find_quotes(text: str) -> list[Quote]:
 
 
 def detect_quotes(
-    text: str, *, skip: Sequence[tuple[int, int]] = (), options: PreannotateOptions = DEFAULTS
+    text: str, *, skip: Sequence[tuple[int, int]] = (), options: PreannotateOptions = DEFAULTS, nlp: Any = None
 ) -> QuoteProposals:
-    """QUOTE, SPEAKER and CUE proposals with ``said_by``/``cued_by`` relations.
+    """QUOTE, SPEAKER and CUE proposals with ``said_by``/``cued_by``/``refers_to`` relations.
 
     ``skip`` lists spans (headline, dek, boilerplate) in which quotes are not attributed.
     Quotes of fewer than ``options.min_quote_words`` words are scare quotes unless a cue
-    attributes them (then their rule is ``attributed_short_quote``).
+    attributes them (then their rule is ``attributed_short_quote``). ``nlp``, a spaCy pipeline
+    with a parser, attributes the quotes the rules leave without a speaker (``parsed``).
     """
     result = QuoteProposals()
     quotes = [q for q in find_quotes(text) if not any(s <= q[1] < e for s, e in skip) and not _markup(text, q)]
@@ -111,41 +121,96 @@ def detect_quotes(
     inside = [(q[0], q[3]) for q in quotes]
     found = [attribute(text, q, sentences, options, inside) for q in quotes]
     found = [direct or _same_sentence(index, quotes, found, sentences) for index, direct in enumerate(found)]
+    parser = nlp if has_parser(nlp) else None
     named: tuple[int, int] | None = None  # the latest named speaker: what a later "he" refers to
     for index, quote in enumerate(quotes):
         short = len(text[quote[1] : quote[2]].split()) < options.min_quote_words
+        if found[index] is None and not short:
+            found[index] = _fallback(text, index, quotes, found, sentences, options, parser)
+        elif parser is not None and not short and _borrowed(found[index]):  # the parse reads its own verb
+            found[index] = parsed_attribution(text, quote, sentences, parser, options, inside) or found[index]
         attribution = found[index]
-        if attribution is None and not short:
-            attribution = found[index] = previous_sentence(text, quote, sentences, options, inside)
-        if attribution is None and not short and options.inherit_attribution:
-            attribution = found[index] = _follow_on(text, index, quotes, found, sentences)
-        if attribution is None and not short:
-            attribution = found[index] = sentence_subject(text, quote, sentences, options)
-        if (attribution is None and short) or (_title_like(text, quote, sentences) and _distant(attribution)):
+        title = _title_like(text, quote, sentences) and _distant(attribution)
+        rule = _quote_rule(short, title, attribution is not None, options)
+        if rule is None:
             continue
-        rule = "attributed_short_quote" if short else "quotation_marks"
         region = result.add(Proposal(QUOTE, quote[1], quote[2], rule))
-        if attribution is not None:
-            speaker, cue, how = attribution
-            mention = result.add(Proposal(SPEAKER, *speaker, how))
-            result.relations.append((region, mention, SAID_BY))
-            result.relations.append((region, result.add(Proposal(CUE_LABEL, *cue, how)), CUED_BY))
-            pronoun = _PRONOUN.fullmatch(text[speaker[0] : speaker[1]])
-            if pronoun is not None:
-                antecedent = _antecedent(text, speaker[0], sentences, inside, named, pronoun.group().lower())
-                if antecedent is not None:
-                    link = (mention, result.add(Proposal(SPEAKER, *antecedent, "antecedent")), REFERS_TO)
-                    if link not in result.relations:
-                        result.relations.append(link)
-            elif _named(text[speaker[0] : speaker[1]]):
-                named = speaker
+        if attribution is not None and not title:
+            named = _link(result, region, attribution, named, text, sentences, inside)
     return result
+
+
+def _borrowed(attribution: Attribution | None) -> bool:
+    """An attribution taken from another quote of the sentence (``same_sentence``)."""
+    return attribution is not None and attribution[2] == "same_sentence"
+
+
+def _fallback(
+    text: str,
+    index: int,
+    quotes: list[Quote],
+    found: list[Attribution | None],
+    sentences: Sentences,
+    options: PreannotateOptions,
+    parser: Any,
+) -> Attribution | None:
+    """The weaker rules, in order, for a quote its own sentence does not attribute: the parse
+    (when a parser is given), introduced by the sentence before, a follow-on quote, the
+    sentence's subject."""
+    quote, inside = quotes[index], [(q[0], q[3]) for q in quotes]
+    attribution = None
+    if parser is not None:
+        attribution = parsed_attribution(text, quote, sentences, parser, options, inside)
+    if attribution is None:
+        attribution = previous_sentence(text, quote, sentences, options, inside)
+    if attribution is None and options.inherit_attribution:
+        attribution = _follow_on(text, index, quotes, found, sentences)
+    if attribution is None:
+        attribution = sentence_subject(text, quote, sentences, options)
+    return attribution
+
+
+def _quote_rule(short: bool, title: bool, attributed: bool, options: PreannotateOptions) -> str | None:
+    """The QUOTE's rule, or None when it is not proposed (a scare quote or a quoted title,
+    unless ``options.scare_quotes``)."""
+    if title or (short and not attributed):
+        if not options.scare_quotes:
+            return None
+        return "quoted_title" if title else "scare_quote"
+    return "attributed_short_quote" if short else "quotation_marks"
+
+
+def _link(
+    result: QuoteProposals,
+    region: int,
+    attribution: Attribution,
+    named: tuple[int, int] | None,
+    text: str,
+    sentences: Sentences,
+    inside: list[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """Add the quote's SPEAKER and CUE with their relations (and a pronoun speaker's named
+    antecedent, ``refers_to``); return the latest named speaker."""
+    speaker, cue, how = attribution
+    mention = result.add(Proposal(SPEAKER, *speaker, how))
+    result.relations.append((region, mention, SAID_BY))
+    result.relations.append((region, result.add(Proposal(CUE_LABEL, *cue, how)), CUED_BY))
+    words = text[speaker[0] : speaker[1]]
+    pronoun = _PRONOUN.fullmatch(words)
+    if pronoun is None:
+        return speaker if _named(words) else named
+    antecedent = _antecedent(text, speaker[0], sentences, inside, named, pronoun.group().lower())
+    if antecedent is not None:
+        link = (mention, result.add(Proposal(SPEAKER, *antecedent, "antecedent")), REFERS_TO)
+        if link not in result.relations:
+            result.relations.append(link)
+    return named
 
 
 def _named(mention: str) -> bool:
     """A mention naming someone ("Sen. Rand Paul", "Mr. Trump"), not a description ("officials")."""
     head = mention.split(",", maxsplit=1)[0].strip()
-    return bool(re.match(r"(?:[A-Z][\w’'.-]*\s+)*[A-Z][\w’'-]+$", head)) and not _NOT_A_NAME.match(head)
+    return bool(_NAMED.match(head)) and not _NOT_A_NAME.match(head)
 
 
 def _antecedent(

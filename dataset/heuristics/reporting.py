@@ -51,7 +51,8 @@ _PHRASES = ("according to", "in a statement", "in an interview", "pointed out", 
 
 
 def inflect(lemma: str) -> tuple[str, ...]:
-    """The lemma, its third person singular, past (= participle) and gerund forms."""
+    """The lemma, its third person singular, past (= participle) and gerund forms (a final
+    consonant after a short vowel doubles in one-syllable verbs: slam, slammed, slamming)."""
     if re.search(r"(?:s|sh|ch|x|z)$", lemma):
         third = lemma + "es"
     elif re.search(r"[^aeiou]y$", lemma):
@@ -60,6 +61,8 @@ def inflect(lemma: str) -> tuple[str, ...]:
         third = lemma + "s"
     if lemma.endswith("e"):
         past, gerund = lemma + "d", lemma[:-1] + "ing"
+    elif re.fullmatch(r"[^aeiou]*[aeiou][bdgklmnprt]", lemma):  # one syllable, short vowel: slam, slammed
+        past, gerund = lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"
     elif re.search(r"[^aeiou]y$", lemma):
         past, gerund = lemma[:-1] + "ied", lemma + "ing"
     else:

@@ -26,12 +26,15 @@ from typing import Any
 
 from newsspan.dataset.heuristics.sentences import Sentences
 from newsspan.dataset.hub.features import CONTENT, DOCUMENT_FIELDS
-from newsspan.dataset.schema import CUED_BY, QUOTE, SAID_BY
+from newsspan.dataset.schema import CUED_BY, QUOTE, REFERS_TO, SAID_BY
 
 __all__ = ["ConfigRows", "config_rows", "pseudonym"]
 
 _TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
-_QUOTE_FIELDS = ("text", "start", "end", "speaker", "speaker_start", "speaker_end", "cue", "stance")
+_QUOTE_FIELDS = (
+    *("text", "start", "end", "speaker", "speaker_start", "speaker_end"),
+    *("speaker_antecedent", "speaker_antecedent_start", "speaker_antecedent_end", "cue", "stance"),
+)
 _ANNOTATION_SPAN_FIELDS = ("region_id", "layer", "start", "end", "text", "label")
 
 Row = dict[str, Any]
@@ -173,6 +176,7 @@ def _quotes(
         key = region["annotation_id"]
         speaker = by_id.get((key, links.get((key, region["region_id"], SAID_BY), "")))
         cue = by_id.get((key, links.get((key, region["region_id"], CUED_BY), "")))
+        named = speaker and by_id.get((key, links.get((key, speaker["region_id"], REFERS_TO), "")))
         quotes.append(
             {
                 "id": region["region_id"],
@@ -182,6 +186,9 @@ def _quotes(
                 "speaker": speaker and speaker["text"],
                 "speaker_start": speaker and speaker["start"],
                 "speaker_end": speaker and speaker["end"],
+                "speaker_antecedent": named and named["text"],  # who "he" is: the named mention
+                "speaker_antecedent_start": named and named["start"],
+                "speaker_antecedent_end": named and named["end"],
                 "cue": cue and cue["text"],
                 "cue_start": cue and cue["start"],
                 "cue_end": cue and cue["end"],
