@@ -301,3 +301,10 @@ def test_scare_quotes_setting_must_be_a_boolean():
 
     with pytest.raises(ConfigError, match=r"preannotate\.scare_quotes must be true or false"):
         PreannotateOptions(scare_quotes="yes")  # type: ignore[arg-type]
+
+
+def test_a_quote_signed_on_the_next_line_by_a_dash_takes_that_name():
+    text = "Rivals asked for it.\n\n“I warned them before the crash.”\n\n— Mara Quill.\n\nQuill often says so."
+    assert _attributed(text) == [("I warned them before the crash.", "Mara Quill", "—")]
+    text = "“I warned them before the crash.”\n\n— and then the markets fell for a week."
+    assert _attributed(text) == [("I warned them before the crash.", "", "")], "a dash line of prose signs nothing"

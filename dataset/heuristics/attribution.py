@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 
 from newsspan.dataset.config import PreannotateOptions
+from newsspan.dataset.heuristics.mentions import PRONOUN, VERBAL, clean_speaker, speaker_ok
 from newsspan.dataset.heuristics.reporting import CUE_NEXT_TO_QUOTE, PARTICIPLE_CUES
 from newsspan.dataset.heuristics.reporting import CUE_VERB as CUE
 from newsspan.dataset.heuristics.sentences import Sentences
@@ -39,6 +40,10 @@ _DASH = re.compile(r"^\s*(?P<cue>[―—–]|--|-(?=\s))\s*(?P<speaker>[A-Z][^,;
 # what may follow a cue at the end of its sentence: a few words of time or setting ("on Tuesday",
 # "in a statement") or an appositive (", a spokesman for …"), then the end
 _ENDS_SENTENCE = re.compile(r"(?:\s+[\w.’'-]+){0,4}(?:,[^,;:“”\"]{1,120})?\s*[.!?]?\s*$")
+_DASH_LINE = re.compile(
+    r"[ \t]*\n\s*(?P<cue>[―—–]|--|-)[ \t]*(?P<speaker>[A-Z][^\n,;:!?“”\"(]{1,60}?)[ \t]*"
+    r"(?:,[^\n]{0,80})?\.?[ \t]*(?=\n|$)"
+)  # the signing line: a dash, a name (and an appositive), nothing else
 _BOUNDARY = re.compile(
     r"(?<!\d),|,(?!\d)|[“”\"«»;:]|''|``|\b(?:that|when|while|because|although|though|since|where|whom|than|if|"
     r"after|before)\s"
@@ -47,26 +52,7 @@ _COMMA = re.compile(r"(?<!\d),|,(?!\d)")
 _APPOSITIVE = re.compile(
     r"^(?:an?|the|who|whose|his|her|their|its)\s+[a-z]|^(?:\w+\s+){0,3}(?:spokes\w+|leader|director)"
 )
-_NOT_A_SPEAKER = re.compile(r"^(?:that|and|but|it\s+was|this|which|who|whom|as|if|when|[.,;:!?])\b", re.IGNORECASE)
-_PREPOSITION = re.compile(
-    r"^(?:on|in|at|to|for|from|with|by|about|after|before|during|over|under|into|than|of|because|so|"
-    r"where|there|here|now|also|then|still|not|no)\b",
-    re.IGNORECASE,
-)
-_VERBAL = re.compile(
-    r"\b(?:is|are|was|were|be|been|being|am|could|would|should|can|will|may|might|must|did|does|do|"
-    r"has|have|had|that|which|where|because|if|whether)\b"
-)  # lowercase only: "Will Doyle" is a name
 _NAME = re.compile(r"(?:[A-Z][\w’'.-]*|of|the|de|van|von|al)(?:\s+(?:[A-Z][\w’'.-]*|of|the|de|van|von|al))*")
-_DANGLING_WORDS = """
-and or but whose who whom of to the a an with for in on at by from
-"""
-_DANGLING = frozenset(_DANGLING_WORDS.split())
-_DETERMINERS_WORDS = """
-he she they it we i you the a an his her their its our my your this that these those one two three
-some many several both each another other officials critics experts aides
-"""
-_DETERMINERS = frozenset(_DETERMINERS_WORDS.split())
 # what a comma-delimited insertion between a subject and its cue opens with
 _INSERTION = re.compile(
     r"\s*(?:(?:in|on|at|for|from|with|by|during|after|before|speaking|who|which|whose|whom|where|when|"
@@ -74,13 +60,6 @@ _INSERTION = re.compile(
     re.IGNORECASE,
 )
 _CONJUNCTION = re.compile(r"\s*(?:and|but|and\s+then|then)\s*", re.IGNORECASE)
-_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
-# what opens a participial or verb phrase, or a time, never a speaker: "speaking to reporters",
-# "formed the name", "Saturday"
-_RELATIVE = re.compile(r"\s(?:who|whom|which|whose)\s")
-_CLAUSE_START = re.compile(
-    r"(?:[a-z]+ing|[a-z]+ed)\s|(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Today|Yesterday)$"
-)
 _SUBORDINATE = re.compile(r"\b(?:when|as|after|before|while|because|if|since|where|until)\s*$", re.IGNORECASE)
 
 
@@ -97,7 +76,19 @@ def attribute(
     if text[quote[1] : quote[2]].rstrip("”’\"'")[-1:] in ("?", "!") and end <= quote[3] + 1:  # "“Why?” Name asked."
         end = sentences.end(end)
     after = _after(text, quote[3], min(end, following), options)
-    return after or _before(text, quote[0], sentences.start(quote[0]), options, quotes)
+    return (
+        after
+        or _before(text, quote[0], sentences.start(quote[0]), options, quotes)
+        or _dash_line(text, quote[3], options)
+    )
+
+
+def _dash_line(text: str, pos: int, options: PreannotateOptions) -> Attribution | None:
+    """A quote closing its paragraph, signed by the next line: ``“…”`` / ``— Name Surname.``"""
+    found = _DASH_LINE.match(text, pos)
+    if found is None or not speaker_ok(found["speaker"], options):
+        return None
+    return (found.start("speaker"), found.end("speaker")), (found.start("cue"), found.end("cue")), "dash_attribution"
 
 
 def previous_sentence(
@@ -128,7 +119,7 @@ def _after(text: str, pos: int, end: int, options: PreannotateOptions) -> Attrib
     if rest.lstrip()[:1] in (".", "!", "?"):  # the sentence ends with the quote: no attribution after it
         return None
     dash = _DASH.match(rest)
-    if dash is not None and _speaker_ok(_clean_speaker(dash["speaker"]), options):
+    if dash is not None and speaker_ok(clean_speaker(dash["speaker"]), options):
         return _spans(pos, dash, "dash_attribution")
     lead = len(rest) - len(rest.lstrip(" ,"))  # a comma right after the quote is offset 0's
     # a clause further on attributes the quote only if the sentence goes on after it ("…,” and
@@ -149,18 +140,18 @@ def _after_at(text: str, pos: int, rest: str, offset: int, options: PreannotateO
     cue_first = _CUE_THEN_SPEAKER.match(rest, offset)
     if cue_first is not None and offset and not _ENDS_SENTENCE.match(rest, cue_first.end("speaker")):
         cue_first = None  # "…” and more words, said X." only when the clause closes the sentence
-    if cue_first is not None and _speaker_ok(_clean_speaker(cue_first["speaker"]), options):
+    if cue_first is not None and speaker_ok(clean_speaker(cue_first["speaker"]), options):
         return _spans(pos, cue_first, rule + "cue_after_quote")
     speaker_first = _SPEAKER_AFTER.match(rest, offset)
     if speaker_first is not None and offset and not _ENDS_SENTENCE.match(rest, speaker_first.end("cue")):
         speaker_first = None
     if speaker_first is None:
         return None
-    if _speaker_ok(_clean_speaker(speaker_first["speaker"]), options):
+    if speaker_ok(clean_speaker(speaker_first["speaker"]), options):
         return _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
-    if _speaker_ok(_clean_speaker(speaker_first["name"] or ""), options):
+    if speaker_ok(clean_speaker(speaker_first["name"] or ""), options):
         found = _spans(pos, speaker_first, rule + "speaker_cue_after_quote")
-        name = _clean_speaker(speaker_first["name"])  # "Name, a long appositive, said": the name
+        name = clean_speaker(speaker_first["name"])  # "Name, a long appositive, said": the name
         return (found[0][0], found[0][0] + len(name)), found[1], found[2]
     return None if offset else _later_cue(text, pos, rest, options)  # "the report concluded"
 
@@ -173,8 +164,8 @@ def _later_cue(text: str, pos: int, rest: str, options: PreannotateOptions) -> A
         words = rest[head : cue.start()]
         if len(words.split()) > options.max_speaker_words:
             return None
-        speaker = _clean_speaker(words)
-        if speaker and _speaker_ok(speaker, options):
+        speaker = clean_speaker(words)
+        if speaker and speaker_ok(speaker, options):
             start = pos + head + words.index(speaker)
             return (start, start + len(speaker)), (pos + cue.start(), pos + cue.end()), "speaker_cue_after_quote"
     return None
@@ -208,7 +199,7 @@ def _before(
     earlier = verbs[-2] if len(verbs) > 1 else None
     if (
         earlier is not None
-        and _PRONOUN.match(text[found[0] : found[1]])
+        and PRONOUN.match(text[found[0] : found[1]])
         and _SUBORDINATE.search(text[line_start : found[0]])
     ):
         earlier_span = (window_start + earlier.start(), window_start + earlier.end())
@@ -235,7 +226,7 @@ def sentence_subject(
     start = sentences.start(quote[0])
     clause = text[start : quote[0]]
     verb = re.search(r"\s(\w+ed)\b", clause)
-    if start >= quote[0] - 1 or verb is None or _VERBAL.search(clause[: verb.start()]):
+    if start >= quote[0] - 1 or verb is None or VERBAL.search(clause[: verb.start()]):
         return None
     speaker = _speaker_before(text, start, start + verb.start(), options)
     if speaker is None:
@@ -256,7 +247,7 @@ def _colon(text: str, start: int, pos: int, options: PreannotateOptions) -> Attr
         name = re.search(r"(?:^|[\s,])(" + _NAME.pattern + r")\s*:$", head)
         speaker = None if name is None else (start + name.start(1), start + name.end(1))
         cue = (start + len(head) - 1, start + len(head))
-    if speaker is None or not _speaker_ok(text[speaker[0] : speaker[1]], options):
+    if speaker is None or not speaker_ok(text[speaker[0] : speaker[1]], options):
         return None
     return speaker, cue, "colon_attribution"
 
@@ -271,16 +262,16 @@ def _speaker_before(text: str, start: int, cue_start: int, options: PreannotateO
         offset = head.find(" ") + 1 if " " in head else len(head)
     boundaries = list(_BOUNDARY.finditer(head, offset))
     cut = boundaries[-1].end() if boundaries else offset
-    words = _clean_speaker(head[cut:])
+    words = clean_speaker(head[cut:])
     if (re.match(r"who\b", words) or (comma and _APPOSITIVE.match(words))) and boundaries:
         previous = boundaries[-2].end() if len(boundaries) >= 2 else offset  # "X, a spokesman, said"
-        named = _clean_speaker(head[previous : boundaries[-1].start()])
-        if _speaker_ok(named, options) and _NAME.fullmatch(named):
+        named = clean_speaker(head[previous : boundaries[-1].start()])
+        if speaker_ok(named, options) and _NAME.fullmatch(named):
             words, cut = named, previous
     inserted = comma and boundaries and boundaries[-1].group()[0].isalpha()  # ", speaking after a session,"
-    if inserted or not _speaker_ok(words, options):
+    if inserted or not speaker_ok(words, options):
         found = _past_insertions(text, start, head, offset, options)
-        if found is not None or not inserted or not _speaker_ok(words, options):
+        if found is not None or not inserted or not speaker_ok(words, options):
             return found
     begin = start + head.index(words, cut)
     return begin, begin + len(words)
@@ -302,8 +293,8 @@ def _past_insertions(
         pos = comma
         boundaries = [m.end() for m in _BOUNDARY.finditer(head, offset, pos)]
         cut = boundaries[-1] if boundaries else offset
-        words = _clean_speaker(head[cut:pos])
-        if words and _speaker_ok(words, options):
+        words = clean_speaker(head[cut:pos])
+        if words and speaker_ok(words, options):
             begin = start + head.index(words, cut)
             return begin, begin + len(words)
     return None
@@ -311,7 +302,7 @@ def _past_insertions(
 
 def _speaker_after_cue(text: str, cue_end: int, pos: int, options: PreannotateOptions) -> tuple[int, int] | None:
     match = re.match(r"\s+([A-Z][^,;:“”\"\n]{1,80}?)\s*[,:]\s*$", text[cue_end:pos])
-    if match is None or not _speaker_ok(match.group(1), options):
+    if match is None or not speaker_ok(match.group(1), options):
         return None
     return cue_end + match.start(1), cue_end + match.end(1)
 
@@ -330,59 +321,8 @@ def _subject(text: str, sentence_start: int, cue: tuple[int, int], options: Prea
     return None if speaker is None else (speaker, cue, "subject_of_participle_cue")
 
 
-def _clean_speaker(words: str) -> str:
-    """Trim what surrounds a speaker mention: a leading conjunction, a trailing parenthetical
-    ("(DPRK)"), auxiliaries ("has") and time or place phrases ("at the time", "on Sunday")."""
-    words = (
-        words.strip().rstrip(".").strip() if not re.search(r"\b[A-Z][a-z]{0,3}\.$|\b[A-Z]\.$", words) else words.strip()
-    )
-    earlier_cue = CUE.search(words)  # "The ministry called X a ... and": the subject ends at its verb
-    if earlier_cue is not None and earlier_cue.start() > 0:
-        words = words[: earlier_cue.start()].strip()
-    elif earlier_cue is not None and earlier_cue.end() < len(words):  # "said Weaver": the agent after it
-        words = words[earlier_cue.end() :].strip()
-    words = re.sub(r"^(?:and|but|while|as|then|so)\s+", "", words, flags=re.IGNORECASE)
-    words = re.sub(r"\s+(?:at|on|in|during|earlier|later|last|this|yesterday|recently|previously)\b.*$", "", words)
-    for _ in range(2):
-        words = re.sub(
-            r"(?:\s+(?:has|have|had|also|then|later|further|again|once|would|will|was|is|now|still|"
-            r"often|first|never|even|just|already|\w+ly))+$",
-            "",
-            words,
-            flags=re.IGNORECASE,
-        )
-        words = re.sub(r"\s*\([^()]*\)$", "", words)
-    words = re.sub(r"\s+(?:was|were|is|are|has|had|have)\s+\w+(?:\s+to)?$|\s+(?:to|would|will|could|did)$", "", words)
-    return words.rstrip(",").strip()
-
-
-def _speaker_ok(words: str, options: PreannotateOptions) -> bool:
-    """A noun phrase of at most ``max_speaker_words``: no verb, no clause, no leading preposition."""
-    words = words.strip()
-    count = len(words.split())
-    return (
-        0 < count <= options.max_speaker_words
-        and not (count > 1 and _PRONOUN.match(words.split()[0]))  # "he taught law": a clause
-        and not _RELATIVE.search(words)  # "2019 and who plans to retire": a relative clause
-        and not _CLAUSE_START.match(words)
-        and not _NOT_A_SPEAKER.match(words)
-        and not _PREPOSITION.match(words)
-        and not _VERBAL.search(words)
-        and not CUE.fullmatch(words)
-        and _noun_phrase(words)
-    )
-
-
-def _noun_phrase(words: str) -> bool:
-    """A name, a pronoun or a determined phrase ("the ministry", "two officials"), ending in a noun."""
-    tokens = words.split()
-    if tokens[-1].lower() in _DANGLING:
-        return False
-    return any(t[:1].isupper() or t[:1].isdigit() for t in tokens) or tokens[0].lower() in _DETERMINERS
-
-
 def _spans(pos: int, match: re.Match[str], rule: str) -> Attribution:
     raw = match.group("speaker")
-    speaker = _clean_speaker(raw)
+    speaker = clean_speaker(raw)
     start = pos + match.start("speaker") + raw.index(speaker)
     return (start, start + len(speaker)), (pos + match.start("cue"), pos + match.end("cue")), rule

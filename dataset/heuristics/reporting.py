@@ -81,8 +81,12 @@ def _forms(*, nouns: bool) -> tuple[str, ...]:
 
 
 def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
-    # not inside a compound ("so-called") nor a longer word
-    return re.compile(r"(?<![\w-])(?:" + "|".join(f.replace(" ", r"\s+") for f in forms) + r")\b", re.IGNORECASE)
+    """Any of ``forms`` as a whole word, not inside a compound ("so-called"), in any case; a form
+    that is also a noun (the lemma or its -s form: "post", "state", "press") only in lower case,
+    since capitalised it names something ("The Washington Post", "Secretary of State")."""
+    nouns = {f for lemma in _NOUN_LIKE for f in inflect(lemma)[:2]}
+    alternatives = [f"(?-i:{f})" if f in nouns else f.replace(" ", r"\s+") for f in forms]
+    return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 CUES = _forms(nouns=False)
