@@ -131,7 +131,12 @@ def push(
         report, project = push_documents(
             options, documents, predictions=predictions, stance_target=stance_target, progress=progress
         )
-    _print(ctx, as_json, {"project_id": project.id, "project_title": project.title, **report.as_dict()})
+    from newsspan.labeling.client import resolve_url
+
+    url = f"{resolve_url(options)}/projects/{project.id}/data"  # where the annotators start
+    _print(
+        ctx, as_json, {"project_id": project.id, "project_title": project.title, "project_url": url, **report.as_dict()}
+    )
 
 
 @label.command(context_settings=CONTEXT)

@@ -1,9 +1,10 @@
 """The Label Studio labeling config, generated from :mod:`newsspan.dataset.schema`.
 
-Never written by hand: one ``Labels`` control per layer (named after the layer), the
-``said_by``/``cued_by`` relations, a per-region ``quote_stance`` choice shown when a QUOTE region
-is selected, a document ``doc_stance`` choice toward the task's ``$stance_target``, and the
-title, outlet and date of the article as context headers.
+Never written by hand: one ``Labels`` control per layer (named after the layer), the relations
+(one label each: ``choice="single"``), a per-region ``quote_stance`` choice under its own heading
+shown when a QUOTE region is selected, a document ``doc_stance`` choice toward the task's
+``$stance_target`` (both radio buttons: one value), and the title, outlet and date of the
+article as context headers.
 
 Task data keys the config reads are listed in :data:`TASK_DATA_KEYS`; task import fills every
 one of them (an empty string when the document has no value) so Label Studio never shows a raw
@@ -72,25 +73,31 @@ def label_config_xml() -> str:
         for label in layer.labels:
             ET.SubElement(labels, "Label", value=label.name, background=colors[label.name], hint=label.description)
     ET.SubElement(view, "Text", name=TEXT_NAME, value="$text", granularity="symbol")
-    relations = ET.SubElement(view, "Relations")
+    relations = ET.SubElement(view, "Relations", choice="single")  # one label per relation
     for relation in RELATION_TYPES:
-        ET.SubElement(relations, "Relation", value=relation.name)
-    _stance(view, QUOTE_STANCE, per_region=True)
-    ET.SubElement(view, "Header", value="Stance of the article toward: $stance_target", size="5")
+        ET.SubElement(relations, "Relation", value=relation.name, hint=relation.description)
+    quote = ET.SubElement(view, "View", _when_quote_selected())
+    ET.SubElement(quote, "Header", value="Stance of the selected quote toward: $stance_target", size="5")
+    _stance(quote, QUOTE_STANCE, per_region=True)
+    ET.SubElement(view, "Header", value="Stance of the whole article toward: $stance_target", size="5")
     _stance(view, DOC_STANCE, per_region=False)
     ET.indent(view)
     return ET.tostring(view, encoding="unicode") + "\n"
 
 
+def _when_quote_selected() -> dict[str, str]:
+    return {
+        "visibleWhen": "region-selected",
+        "whenTagName": _layer_of_quote_label(),
+        "whenLabelValue": STANCE_QUOTE_LABEL,
+    }
+
+
 def _stance(view: ET.Element, name: str, *, per_region: bool) -> None:
-    attributes = {"name": name, "toName": TEXT_NAME, "choice": "single"}
+    """One stance value, as radio buttons ("single-radio": Label Studio's "single" draws checkboxes)."""
+    attributes = {"name": name, "toName": TEXT_NAME, "choice": "single-radio"}
     if per_region:
-        attributes |= {
-            "perRegion": "true",
-            "visibleWhen": "region-selected",
-            "whenTagName": _layer_of_quote_label(),
-            "whenLabelValue": STANCE_QUOTE_LABEL,
-        }
+        attributes |= {"perRegion": "true", **_when_quote_selected()}
     choices = ET.SubElement(view, "Choices", attributes)
     for value in STANCE_VALUES:
         ET.SubElement(choices, "Choice", value=value)

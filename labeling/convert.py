@@ -52,6 +52,7 @@ ConvertReason = Literal[
     "text_mismatch",  # the exported text is not at (or a few characters from) the offsets → fix, export again
     # a relation
     "unknown_relation",  # no label, or one not in the schema (the detail lists the allowed) → relabel it
+    "relation_label_count",  # more than one label on one relation → keep the one it is (one label per relation)
     "relation_to_missing_region",  # an end is not a converted span of the annotation → fix that span first
     "relation_ends",  # the ends' labels are not the relation's (e.g. said_by must go QUOTE -> SPEAKER) → relink
     # a stance choice
@@ -262,6 +263,13 @@ def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) 
     labels = item.get("labels") or []
     kind = labels[0] if labels else None
     ends = (str(item.get("from_id")), str(item.get("to_id")))
+    if isinstance(labels, list) and len(labels) > 1:
+        context.reject(
+            "relation_label_count",
+            f"relation {ends[0]} -> {ends[1]} has {len(labels)} labels ({', '.join(map(str, labels))}); a relation "
+            "takes exactly one: remove the others in Label Studio (or draw one relation per label)",
+        )
+        return
     if kind not in _RELATIONS:
         allowed = ", ".join(_RELATIONS)
         context.reject("unknown_relation", f"relation {ends[0]} -> {ends[1]} has type {kind!r}; allowed: {allowed}")

@@ -57,3 +57,21 @@ def test_label_config_command_prints_it(runner):
     result = runner.invoke(cli, ["label", "config"])
     assert result.exit_code == 0
     assert result.stdout == label_config_xml()
+
+
+def test_a_relation_takes_one_label_and_says_what_it_means():
+    (relations,) = _root().iter("Relations")
+    assert relations.get("choice") == "single", "Label Studio lets a relation carry several labels otherwise"
+    assert [r.get("hint") for r in relations.iter("Relation")] == [r.description for r in RELATION_TYPES]
+
+
+def test_the_quote_stance_has_its_own_heading_and_both_stances_are_radio_buttons():
+    root = _root()
+    (quote_view,) = [v for v in root.iter("View") if v.get("visibleWhen") == "region-selected"]
+    (heading,) = quote_view.iter("Header")
+    assert heading.get("value").startswith("Stance of the selected quote"), "a heading of its own"
+    assert [c.get("name") for c in quote_view.iter("Choices")] == [QUOTE_STANCE]
+    assert (quote_view.get("whenTagName"), quote_view.get("whenLabelValue")) == ("quote", "QUOTE")
+    headers = [h.get("value") for h in root.iter("Header")]
+    assert "Stance of the whole article toward: $stance_target" in headers, "the document stance is told apart"
+    assert {c.get("choice") for c in root.iter("Choices")} == {"single-radio"}, "one value: radio buttons"

@@ -346,6 +346,7 @@ def test_polnear_articles_reach_label_studio_with_speakers_and_cues_linked(label
     admin = LabelStudio(base_url=options.url, api_key=credentials.token)
     ours = set(pq.read_table(work / "documents.parquet")["doc_id"].to_pylist())
     project = json.loads(pushed.stdout)["project_id"]
+    assert json.loads(pushed.stdout)["project_url"] == f"{options.url}/projects/{project}/data", "push names the URL"
     tasks = [t for t in admin.tasks.list(project=project, fields="all") if t.data["doc_id"] in ours]
     assert len(tasks) == len(chosen)
     quotes = attributed = agreeing = pronouns = 0

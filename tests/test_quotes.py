@@ -308,3 +308,8 @@ def test_a_quote_signed_on_the_next_line_by_a_dash_takes_that_name():
     assert _attributed(text) == [("I warned them before the crash.", "Mara Quill", "—")]
     text = "“I warned them before the crash.”\n\n— and then the markets fell for a week."
     assert _attributed(text) == [("I warned them before the crash.", "", "")], "a dash line of prose signs nothing"
+
+
+def test_a_capitalised_noun_form_of_a_cue_is_a_name_not_a_cue():
+    text = "“Fares will rise in spring,” the Washington Post reported on Monday."
+    assert _attributed(text) == [("Fares will rise in spring,", "the Washington Post", "reported")]
