@@ -339,6 +339,23 @@ class GoldOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
+class AgreementOptions(_Options):
+    """What agreement compares (table ``[agreement]`` in ``newsspan.toml``)."""
+
+    # Label Studio pre-fills a task with its predictions; a span two annotators both accepted
+    # unchanged agrees because the model proposed it. True leaves such spans (provenance
+    # "prediction") out of the span figures; the report says whether it did, either way.
+    exclude_accepted_predictions: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.exclude_accepted_predictions, bool):
+            raise ConfigError(
+                "agreement.exclude_accepted_predictions must be true or false, "
+                f"got {self.exclude_accepted_predictions!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """All options, one field per ``newsspan.toml`` table."""
 
@@ -346,6 +363,7 @@ class Settings:
     build: BuildOptions = field(default_factory=BuildOptions)
     label_studio: LabelStudioOptions = field(default_factory=LabelStudioOptions)
     gold: GoldOptions = field(default_factory=GoldOptions)
+    agreement: AgreementOptions = field(default_factory=AgreementOptions)
     preannotate: PreannotateOptions = field(default_factory=PreannotateOptions)
     path: str | None = None  # the file they were read from, for messages
 

@@ -18,6 +18,7 @@ __all__ = [
     "LABEL_LAYERS",
     "LAYERS",
     "ORIGINS",
+    "PROVENANCES",
     "QUOTE",
     "REFERS_TO",
     "RELATION_TYPES",
@@ -136,6 +137,9 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
 STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
 STANCE_SCOPES: Final[tuple[StanceScope, ...]] = ("document", "quote")
 ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "gold")
+# How a human row came to be, from the export's own ``origin`` of each result item: drawn by hand,
+# a prediction accepted unchanged, or a prediction the annotator changed.
+PROVENANCES: Final[tuple[str, ...]] = ("manual", "prediction", "prediction-changed")
 SOURCE_FORMATS: Final = ("txt", "jsonl", "html", "label-studio")  # ingest's files, or a Label Studio task's data
 STANCE_QUOTE_LABEL: Final = QUOTE  # a quote-scope stance is attached to a region with this label
 

@@ -40,6 +40,7 @@ from newsspan.dataset.labels import (
     LABEL_LAYERS,
     LAYERS,
     ORIGINS,
+    PROVENANCES,
     QUOTE,
     REFERS_TO,
     RELATION_TYPES,
@@ -69,6 +70,7 @@ __all__ = [
     "LABEL_LAYERS",
     "LAYERS",
     "ORIGINS",
+    "PROVENANCES",
     "QUARANTINE",
     "QUOTE",
     "REFERS_TO",
@@ -252,6 +254,17 @@ DOCUMENTS: Final = Table(
     ),
 )
 
+_PROVENANCE_DOC = (
+    f"One of {', '.join(PROVENANCES)} for human rows (made by hand, accepted from a prediction "
+    "unchanged, a prediction changed), read from the export; for gold rows the most hands-on of "
+    "its supporting annotations'; null for predictions and for exports that do not say."
+)
+
+
+def _provenance() -> Column:
+    return Column("provenance", pa.string(), True, _PROVENANCE_DOC)
+
+
 SPANS: Final = Table(
     name="spans",
     description="One row per labeled region, any layer, any origin (long format).",
@@ -277,6 +290,7 @@ SPANS: Final = Table(
             "For gold spans: the human annotations that marked this span and label; null otherwise.",
         ),
         Column("rule", pa.string(), True, "For predictions: the rule or model that proposed the span."),
+        _provenance(),
     ),
 )
 
@@ -287,8 +301,9 @@ RELATIONS: Final = Table(
     columns=(
         *_annotation_columns(),
         Column("relation", pa.string(), False, f"One of {', '.join(r.name for r in RELATION_TYPES)}."),
-        Column("from_region_id", pa.string(), False, "The QUOTE region."),
-        Column("to_region_id", pa.string(), False, "The SPEAKER or CUE region."),
+        Column("from_region_id", pa.string(), False, "The QUOTE region (for refers_to: the pronoun SPEAKER)."),
+        Column("to_region_id", pa.string(), False, "The SPEAKER or CUE region (for refers_to: the named SPEAKER)."),
+        _provenance(),
     ),
 )
 
@@ -302,6 +317,7 @@ STANCE: Final = Table(
         Column("region_id", pa.string(), True, "The QUOTE region for scope 'quote'; null for 'document'."),
         Column("target", pa.string(), True, "The stance target of the document."),
         Column("value", pa.string(), False, f"One of {', '.join(STANCE_VALUES)}."),
+        _provenance(),
     ),
 )
 
@@ -317,6 +333,12 @@ ANNOTATIONS: Final = Table(
         Column("lead_time", pa.float64(), True, "Seconds the annotator spent, as Label Studio reports."),
         Column("cancelled", pa.bool_(), False, "True for a skipped task (Label Studio 'was_cancelled')."),
         Column("ground_truth", pa.bool_(), False, "Label Studio's ground-truth flag (a reviewer's pick)."),
+        Column(
+            "prediction_model",
+            pa.string(),
+            True,
+            "The model version of the prediction the annotation started from (its regions pre-filled); null if none.",
+        ),
     ),
 )
 

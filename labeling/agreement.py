@@ -11,6 +11,10 @@ annotations by different annotators:
   (units: documents) and quote stance (units: QUOTE spans that the annotators marked with the
   same offsets), per annotator pair and over all annotators. Undefined (too few units, or a
   single value in the data) is reported as null with the reason.
+
+Every report counts the compared spans by provenance (made by hand, accepted from a prediction
+unchanged, a prediction changed): two annotators who accepted the same prediction agree because
+the model proposed it, and ``exclude_accepted`` leaves those spans out of the span figures.
 """
 
 from __future__ import annotations
@@ -117,10 +121,16 @@ class AgreementReport:
     alpha: list[dict[str, Any]]
     documents: int
     annotators: list[str]
+    provenance: dict[str, int] = field(default_factory=dict)  # human spans compared, by provenance
+    excluded_accepted: bool = False  # spans accepted from a prediction unchanged were left out
 
 
-def compute_agreement(annotations: pa.Table, spans: pa.Table, stance: pa.Table) -> AgreementReport:
-    """Agreement figures over the human, not cancelled annotations of documents coded twice or more."""
+def compute_agreement(
+    annotations: pa.Table, spans: pa.Table, stance: pa.Table, *, exclude_accepted: bool = False
+) -> AgreementReport:
+    """Agreement figures over the human, not cancelled annotations of documents coded twice or more;
+    ``exclude_accepted`` leaves out spans accepted from a prediction unchanged (provenance
+    ``prediction``), which agree because the model proposed them."""
     usable = {
         a["annotation_id"]: a
         for a in annotations.to_pylist()
@@ -131,8 +141,14 @@ def compute_agreement(annotations: pa.Table, spans: pa.Table, stance: pa.Table) 
         by_doc[annotation["doc_id"]].append(annotation_id)
     shared = {doc: ids for doc, ids in by_doc.items() if len({usable[i]["annotator"] for i in ids}) >= 2}
     regions: dict[str, dict[tuple[str, str], list[Span]]] = defaultdict(lambda: defaultdict(list))
+    provenance: dict[str, int] = defaultdict(int)
+    compared = {i for ids in shared.values() for i in ids}
     for span in spans.to_pylist():
-        if span["annotation_id"] in usable:
+        if span["annotation_id"] in compared:
+            made = span.get("provenance") or "unknown"
+            provenance[made] += 1
+            if exclude_accepted and made == "prediction":
+                continue
             regions[span["annotation_id"]][(span["layer"], span["label"])].append((span["start"], span["end"]))
     counts: dict[tuple[tuple[str, str], str, str], _Counts] = defaultdict(_Counts)
     for doc_id, ids in shared.items():
@@ -153,7 +169,8 @@ def compute_agreement(annotations: pa.Table, spans: pa.Table, stance: pa.Table) 
     rows = [c.row(*key) for key, c in sorted(counts.items()) if c.spans_a + c.spans_b]
     annotators = sorted({usable[i]["annotator"] for ids in shared.values() for i in ids})
     alpha = _stance_alpha(usable, shared, spans, stance, annotators)
-    return AgreementReport(pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA), alpha, len(shared), annotators)
+    table = pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA)
+    return AgreementReport(table, alpha, len(shared), annotators, dict(sorted(provenance.items())), exclude_accepted)
 
 
 def _stance_alpha(

@@ -36,10 +36,17 @@ class AgreementStage:
         annotations = read_table(folder.table(ANNOTATIONS), schema=ANNOTATIONS)
         spans = read_table(folder.table(SPANS), schema=SPANS)
         stance = read_table(folder.table(STANCE), schema=STANCE)
-        report = compute_agreement(annotations, spans, stance)
+        exclude = bool(context.options.get("exclude_accepted", context.settings.agreement.exclude_accepted_predictions))
+        report = compute_agreement(annotations, spans, stance, exclude_accepted=exclude)
         ensure_folder(out.root)
         write_table_raw(report.table, out.report_table(NAME))
-        counts = {"documents": report.documents, "annotators": report.annotators, "stance_alpha": report.alpha}
+        counts = {
+            "documents": report.documents,
+            "annotators": report.annotators,
+            "stance_alpha": report.alpha,
+            "span_provenance": report.provenance,
+            "excluded_accepted_predictions": report.excluded_accepted,
+        }
         write_json(counts, out.summary(NAME))
         markdown = agreement_markdown(report)
         out.markdown(NAME).write_text(markdown, encoding="utf-8")

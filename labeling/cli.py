@@ -199,21 +199,29 @@ def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path,
 @label.command(context_settings=CONTEXT)
 @click.argument("tables", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: TABLES].")
+@click.option(
+    "--exclude-accepted",
+    is_flag=True,
+    help="Leave out spans accepted from a prediction unchanged [default: agreement.exclude_accepted_predictions].",
+)
 @json_option
 @click.pass_context
-def agreement(ctx: click.Context, tables: Path, out: Path | None, as_json: bool) -> None:
+def agreement(ctx: click.Context, tables: Path, out: Path | None, exclude_accepted: bool, as_json: bool) -> None:
     """Inter-annotator agreement: span F1 per layer and label, Krippendorff's alpha for stance.
 
     Reads annotations, spans and stance from TABLES (a `label convert` or `build` folder);
-    writes agreement.parquet (every figure), agreement.json and agreement.md.
+    writes agreement.parquet (every figure), agreement.json and agreement.md. The report counts
+    the compared spans by provenance (by hand, a prediction accepted unchanged, one changed).
 
     \b
     Example:
       newsspan label agreement build/corpus && cat build/corpus/agreement.md
+      newsspan label agreement build/corpus --exclude-accepted   # without untouched predictions
     """
     from newsspan.labeling.agreement_stage import AgreementStage
 
-    print_report(ctx, run_on_folder(ctx, AgreementStage(), tables, out=out), as_json=as_json)
+    extra = {"exclude_accepted": True} if exclude_accepted else {}
+    print_report(ctx, run_on_folder(ctx, AgreementStage(), tables, out=out, **extra), as_json=as_json)
 
 
 @label.command(context_settings=CONTEXT)

@@ -18,6 +18,7 @@ from typing import Any, Literal, get_args
 from newsspan.dataset.records import Rejection
 from newsspan.dataset.schema import (
     LABEL_LAYERS,
+    PROVENANCES,
     RELATION_TYPES,
     STANCE_QUOTE_LABEL,
     STANCE_VALUES,
@@ -103,6 +104,8 @@ class _Context:
     # the columns every row of the current annotation starts with: doc_id, annotation_id, annotator, origin
     head: tuple[str, str, str | None, str] = ("", "", None, "human")
     utf16: Utf16Index | None = None
+    provenance: dict[str, str | None] = field(default_factory=dict)  # region id -> provenance, this annotation
+    predicted: frozenset[tuple[str, str, str]] = frozenset()  # the starting prediction's relations
 
     def where(self, region: Any = None) -> str:
         _, annotation_id, annotator, _ = self.head
@@ -137,6 +140,7 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
     annotation_id = f"{'a' if origin == 'human' else 'p'}{annotation.get('id')}"
     annotator = _annotator(annotation) if origin == "human" else str(annotation.get("model_version") or "")
     context.head = (context.doc_id, annotation_id, annotator, origin)
+    context.provenance = {}
     result = annotation.get("result") or []
     cancelled = bool(annotation.get("was_cancelled"))
     if not result and not cancelled:
@@ -159,9 +163,39 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
             _float(annotation.get("lead_time")),
             cancelled,
             bool(annotation.get("ground_truth")),
+            _prediction_model(annotation) if origin == "human" else None,
         )
     )
+    context.predicted = _predicted_relations(annotation) if origin == "human" else frozenset()
     _result(context, result)
+
+
+def _prediction_model(annotation: dict[str, Any]) -> str | None:
+    """The model version of the prediction the annotation started from (Label Studio names it)."""
+    prediction = annotation.get("prediction")
+    version = prediction.get("model_version") if isinstance(prediction, dict) else None
+    return str(version) if version else None
+
+
+def _predicted_relations(annotation: dict[str, Any]) -> frozenset[tuple[str, str, str]]:
+    """(from, to, label) of the relations in the prediction the annotation started from: an
+    exported relation carries no ``origin``, so one equal to a predicted relation was accepted."""
+    prediction = annotation.get("prediction")
+    result = prediction.get("result") if isinstance(prediction, dict) else None
+    return frozenset(
+        (str(item.get("from_id")), str(item.get("to_id")), str(label))
+        for item in (result if isinstance(result, list) else [])
+        if isinstance(item, dict) and item.get("type") == "relation" and isinstance(item.get("labels"), list)
+        for label in item["labels"]
+    )
+
+
+def _provenance(context: _Context, item: dict[str, Any]) -> str | None:
+    """A human result item's provenance: its export ``origin`` when it is one of PROVENANCES."""
+    if context.head[3] != "human":
+        return None
+    origin = item.get("origin")
+    return origin if origin in PROVENANCES else None
 
 
 def _annotator(annotation: dict[str, Any]) -> str:
@@ -205,8 +239,11 @@ def _result(context: _Context, result: list[Any]) -> None:
                 and exported
                 and text[start:end] == exported
             ):
-                spans.append((*head, region, layer, label, start, end, exported, None, None, None))
+                spans.append(
+                    (*head, region, layer, label, start, end, exported, None, None, None, _provenance(context, item))
+                )
                 regions[region] = label
+                context.provenance[region] = spans[-1][-1]
             else:
                 _span(context, item, value, regions)
         else:
@@ -255,8 +292,10 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], region
     if repair:
         context.rows.repairs["shift" if repair.startswith("shift") else repair] += 1
     piece = context.text[start:end]
-    context.rows.spans.append((*context.head, region, layer, label, start, end, piece, repair, None, None))
+    provenance = _provenance(context, item)
+    context.rows.spans.append((*context.head, region, layer, label, start, end, piece, repair, None, None, provenance))
     regions[region] = label
+    context.provenance[region] = provenance
 
 
 def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) -> None:
@@ -289,7 +328,16 @@ def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) 
             f"{kind} must go {spec.from_label} -> {spec.to_label}, but links {regions[ends[0]]} -> {regions[ends[1]]}",
         )
         return
-    context.rows.relations.append((*context.head, kind, ends[0], ends[1]))
+    context.rows.relations.append((*context.head, kind, ends[0], ends[1], _relation_provenance(context, kind, ends)))
+
+
+def _relation_provenance(context: _Context, kind: str, ends: tuple[str, str]) -> str | None:
+    """``prediction`` for a relation the starting prediction had, between two accepted regions;
+    ``manual`` for any other human relation (Label Studio exports no origin for relations)."""
+    if context.head[3] != "human":
+        return None
+    accepted = all(context.provenance.get(end) == "prediction" for end in ends)
+    return "prediction" if accepted and (*ends, kind) in context.predicted else "manual"
 
 
 def _choice(context: _Context, item: dict[str, Any], regions: dict[str, str]) -> None:
@@ -320,7 +368,7 @@ def _choice(context: _Context, item: dict[str, Any], regions: dict[str, str]) ->
         )
         return
     scope, region_id = ("quote", region) if per_region else ("document", None)
-    context.rows.stance.append((*context.head, scope, region_id, context.target, stance))
+    context.rows.stance.append((*context.head, scope, region_id, context.target, stance, _provenance(context, item)))
 
 
 def _time(value: Any) -> datetime | None:

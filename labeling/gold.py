@@ -27,7 +27,7 @@ import pyarrow as pa
 from newsspan.dataset.config import GoldOptions
 from newsspan.dataset.schema import QUOTE
 
-__all__ = ["CONFLICTS_SCHEMA", "GoldResult", "adjudicate"]
+__all__ = ["CONFLICTS_SCHEMA", "GoldResult", "adjudicate", "gold_provenance"]
 
 GOLD = "gold"
 CONFLICTS_SCHEMA = pa.schema(
@@ -66,6 +66,7 @@ class _Doc:
     doc_stance: dict[str, str] = field(default_factory=dict)
     quote_stance: dict[str, dict[SpanKey, str]] = field(default_factory=lambda: defaultdict(dict))
     texts: dict[SpanKey, str] = field(default_factory=dict)
+    provenance: dict[tuple[str, SpanKey], str | None] = field(default_factory=dict)  # (ann, key) -> provenance
     target: str | None = None
 
 
@@ -107,6 +108,7 @@ def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance
             key = (row["layer"], row["label"], row["start"], row["end"])
             docs[row["doc_id"]].spans[row["annotation_id"]][key] = row["region_id"]
             docs[row["doc_id"]].texts[key] = row["text"]
+            docs[row["doc_id"]].provenance[(row["annotation_id"], key)] = row.get("provenance")
             keys[(row["annotation_id"], row["region_id"])] = key
     for row in relations.to_pylist():
         ends = (
@@ -158,6 +160,7 @@ def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need
                 "end": end,
                 "text": doc.texts[key],
                 "support": sorted(support[key]),
+                "provenance": gold_provenance([doc.provenance.get((who, key)) for who in support[key]]),
             }
         )
     _span_conflicts(result, doc_id, support, gold, len(voters))
@@ -177,6 +180,16 @@ def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need
     for key in sorted(k for k in gold if k[1] == QUOTE):
         given = {v: doc.quote_stance[v][key] for v in voters if key in doc.quote_stance.get(v, {})}
         _stance(result, with_target, doc_id, given, key, need)
+
+
+def gold_provenance(given: list[str | None]) -> str | None:
+    """A gold span's provenance from its supporters': ``manual`` when one drew it by hand,
+    ``prediction-changed`` when one changed a prediction into it, ``prediction`` when every one
+    accepted it unchanged (no human touched it); null when the export said nothing."""
+    for provenance in ("manual", "prediction-changed", "prediction"):
+        if provenance in given:
+            return provenance
+    return None
 
 
 def _span_conflicts(

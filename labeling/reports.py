@@ -14,6 +14,24 @@ def _figure(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
+def _provenance_line(report: AgreementReport) -> str:
+    counts = report.provenance
+    total = sum(counts.values())
+    if not total:
+        return "No human spans to compare."
+    parts = ", ".join(f"{name} {count}" for name, count in counts.items())
+    accepted = counts.get("prediction", 0)
+    verdict = (
+        "left out of the span figures (agreement.exclude_accepted_predictions)"
+        if report.excluded_accepted
+        else "counted in the span figures; set agreement.exclude_accepted_predictions = true to leave them out"
+    )
+    return (
+        f"Compared spans by provenance: {parts}. {accepted} of {total} ({accepted / total:.0%}) were "
+        f"accepted from a prediction unchanged: {verdict}."
+    )
+
+
 def agreement_markdown(report: AgreementReport) -> str:
     """The agreement report: overall span F1 per layer and label, per pair, and stance alpha."""
     rows = report.table.to_pylist()
@@ -24,6 +42,8 @@ def agreement_markdown(report: AgreementReport) -> str:
         f"{', '.join(report.annotators) or 'none'}.",
         "Span F1 = 2 × matches / (spans of A + spans of B); exact = same label and offsets, partial = "
         "overlapping spans of the same label, paired one to one.",
+        "",
+        _provenance_line(report),
         "",
         "## Spans, all annotator pairs",
         "",

@@ -171,3 +171,40 @@ def test_agreement_command_writes_the_report(runner, tmp_path):
     assert '"documents": 4' in figures
     assert {p.name for p in out.iterdir()} >= {"agreement.parquet", "agreement.json", "agreement.md"}
     assert "## Stance: Krippendorff's alpha (nominal)" in (out / "agreement.md").read_text()
+
+
+def test_spans_accepted_from_a_prediction_unchanged_can_be_left_out_and_are_counted_either_way():
+    def annotation(who):
+        keys = ("doc_id", "annotation_id", "annotator", "origin", "cancelled", "ground_truth")
+        return dict(zip(keys, ("d1", who, who, "human", False, False), strict=True))
+
+    def span(who, label, start, end, provenance):
+        layer = "entity"
+        return {"doc_id": "d1", "annotation_id": who, "annotator": who, "origin": "human", "region_id": f"{who}{start}",
+                "layer": layer, "label": label, "start": start, "end": end, "text": "x" * (end - start),
+                "provenance": provenance}  # fmt: skip
+
+    annotations = pa.Table.from_pylist([annotation(A), annotation(B)], schema=ANNOTATIONS.arrow_schema)
+    spans = pa.Table.from_pylist(
+        [
+            span(A, "ORG", 0, 5, "prediction"),  # both accepted the model's ORG unchanged
+            span(B, "ORG", 0, 5, "prediction"),
+            span(A, "PERSON", 10, 15, "manual"),  # and disagree on what they drew themselves
+            span(B, "PERSON", 20, 25, "manual"),
+        ],
+        schema=SPANS.arrow_schema,
+    )
+    stance = STANCE.arrow_schema.empty_table()
+
+    def entity_f1(report):
+        (row,) = [
+            r for r in report.table.to_pylist() if (r["annotator_a"], r["layer"], r["label"]) == ("*", "entity", "*")
+        ]
+        return row["f1_exact"]
+
+    counted = compute_agreement(annotations, spans, stance)
+    assert entity_f1(counted) == pytest.approx(0.5), "the accepted ORG agrees because the model proposed it"
+    assert counted.provenance == {"manual": 2, "prediction": 2} and not counted.excluded_accepted
+    left_out = compute_agreement(annotations, spans, stance, exclude_accepted=True)
+    assert entity_f1(left_out) == 0.0, "what the annotators drew themselves: no agreement"
+    assert left_out.provenance == {"manual": 2, "prediction": 2} and left_out.excluded_accepted

@@ -130,12 +130,12 @@ def test_tuples_table_refuses_rows_of_another_width():
     from newsspan.dataset.records import tuples_table
     from newsspan.dataset.schema import RELATIONS
 
-    row = ("d1", "a1", "ann", "human", "said_by", "q1", "s1")
+    row = ("d1", "a1", "ann", "human", "said_by", "q1", "s1", "manual")
     assert tuples_table([row, row], RELATIONS).num_rows == 2
     assert tuples_table([], RELATIONS).schema == RELATIONS.arrow_schema
-    with pytest.raises(ValueError, match=re.escape("relations: rows have [6] values, the table has 7 columns")):
+    with pytest.raises(ValueError, match=re.escape("relations: rows have [7] values, the table has 8 columns")):
         tuples_table([row[:-1]], RELATIONS)
-    with pytest.raises(ValueError, match=re.escape("relations: rows have [6, 7] values")):  # never cut short
+    with pytest.raises(ValueError, match=re.escape("relations: rows have [7, 8] values")):  # never cut short
         tuples_table([row, row[:-1]], RELATIONS)
 
 
@@ -173,3 +173,73 @@ def test_task_metadata_is_read_as_ingest_reads_jsonl_fields(tmp_path):
     assert first["published_at"].isoformat() == "2025-06-02T06:15:00+00:00"
     assert second["published"] is None and second["published_at"] is None and second["title"] is None
     assert json.loads(second["extra"]) == {"published": "last Tuesday", "title": 7}
+
+
+def test_provenance_says_which_human_rows_came_from_a_prediction_unchanged_changed_or_by_hand():
+    """Label Studio pre-fills a task with its prediction; the export's ``origin`` of each result
+    says what the annotator did with it. Relations carry none: one equal to a predicted relation
+    between two accepted regions was accepted."""
+    from newsspan.dataset.records import tuples_table
+    from newsspan.dataset.schema import ANNOTATIONS, RELATIONS, SPANS, STANCE
+    from newsspan.labeling.convert import convert_task
+
+    text = "“We reject it,” the ministry said on Monday in Varna."
+
+    def span(region, label, start, end, origin):
+        value = {"start": start, "end": end, "text": text[start:end], "labels": [label]}
+        return {
+            "id": region,
+            "from_name": "quote",
+            "to_name": "text",
+            "type": "labels",
+            "origin": origin,
+            "value": value,
+        }
+
+    said_by = {"from_id": "q", "to_id": "s", "type": "relation", "direction": "right", "labels": ["said_by"]}
+    cued_by = {"from_id": "q", "to_id": "c", "type": "relation", "direction": "right", "labels": ["cued_by"]}
+    prediction = {
+        "model_version": "newsspan-rules-4",
+        "result": [span("q", "QUOTE", 1, 14, None), span("s", "SPEAKER", 16, 28, None), said_by],
+    }
+    place = {"id": "v", "from_name": "entity", "to_name": "text", "type": "labels", "origin": "manual",
+             "value": {"start": 47, "end": 52, "text": "Varna", "labels": ["GPE"]}}  # fmt: skip
+    stance = {"id": "d", "from_name": "doc_stance", "to_name": "text", "type": "choices", "origin": "manual",
+              "value": {"choices": ["NEUTRAL"]}}  # fmt: skip
+    task = {
+        "id": 5,
+        "data": {"text": text, "doc_id": "p1"},
+        "annotations": [
+            {
+                "id": 51,
+                "completed_by": {"id": 1, "email": "ann@x.org"},
+                "prediction": prediction,
+                "result": [
+                    span("q", "QUOTE", 1, 14, "prediction"),
+                    span("s", "SPEAKER", 16, 28, "prediction"),
+                    span("c", "CUE", 29, 33, "prediction-changed"),
+                    place,
+                    said_by,
+                    cued_by,
+                    stance,
+                ],
+            }
+        ],
+    }
+    rows = convert_task(task, text, target="the panel")
+    spans = {r["region_id"]: r["provenance"] for r in tuples_table(rows.spans, SPANS).to_pylist()}
+    assert spans == {"q": "prediction", "s": "prediction", "c": "prediction-changed", "v": "manual"}
+    relations = {r["relation"]: r["provenance"] for r in tuples_table(rows.relations, RELATIONS).to_pylist()}
+    assert relations == {"said_by": "prediction", "cued_by": "manual"}, "cued_by was not in the prediction"
+    assert [r["provenance"] for r in tuples_table(rows.stance, STANCE).to_pylist()] == ["manual"]
+    (annotation,) = tuples_table(rows.annotations, ANNOTATIONS).to_pylist()
+    assert annotation["prediction_model"] == "newsspan-rules-4", "the prediction the annotation started from"
+
+
+def test_a_gold_span_is_a_prediction_only_when_no_supporter_touched_it():
+    from newsspan.labeling.gold import gold_provenance
+
+    assert gold_provenance(["prediction", "prediction"]) == "prediction"
+    assert gold_provenance(["prediction", "prediction-changed"]) == "prediction-changed"
+    assert gold_provenance(["prediction", "manual"]) == "manual", "one annotator drew it by hand"
+    assert gold_provenance([None, None]) is None, "an export that says nothing stays unknown"

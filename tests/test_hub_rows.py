@@ -40,7 +40,7 @@ def corpus():
         _span("s", "SPEAKER", "quote", "The minister"),
         _span("c", "CUE", "quote", "said"),
         _span("e", "GPE", "entity", "SEOUL"),
-        _span("h", "GPE", "entity", "SEOUL", origin="human", annotation_id="a1"),
+        _span("h", "GPE", "entity", "SEOUL", origin="human", annotation_id="a1") | {"provenance": "manual"},
     ]
     relations = [
         {"annotation_id": "gold-1", "from_region_id": "q", "relation": SAID_BY, "to_region_id": "s"},
@@ -52,7 +52,14 @@ def corpus():
         _stance("a1", "human", "document", None, "AGAINST"),
     ]
     annotations = [
-        {"doc_id": "d1", "annotation_id": "a1", "origin": "human", "annotator": "ann@example.org", "lead_time": 3.5},
+        {
+            "doc_id": "d1",
+            "annotation_id": "a1",
+            "origin": "human",
+            "annotator": "ann@example.org",
+            "lead_time": 3.5,
+            "prediction_model": "newsspan-rules-4",
+        },
         {"doc_id": "d1", "annotation_id": "gold-1", "origin": "gold", "annotator": "gold", "lead_time": None},
     ]
     return [document], spans, relations, stance, annotations, {"d1": "d1"}
@@ -96,8 +103,17 @@ def test_annotation_rows_are_human_only_with_pseudonymous_annotators(corpus):
     assert row["annotation_id"] == "a1" and row["annotator"] == pseudonym("ann@example.org")
     assert "@" not in row["annotator"]
     assert row["spans"] == [
-        {"region_id": "h", "layer": "entity", "start": 0, "end": 5, "text": "SEOUL", "label": "GPE"}
+        {
+            "region_id": "h",
+            "layer": "entity",
+            "start": 0,
+            "end": 5,
+            "text": "SEOUL",
+            "label": "GPE",
+            "provenance": "manual",
+        }
     ]
+    assert row["prediction_model"] == "newsspan-rules-4", "the prediction the annotator started from"
 
 
 def test_default_split_ratios_name_the_splits_in_order():

@@ -63,7 +63,11 @@ def test_every_column_is_described_and_tables_have_the_issue_columns():
         "repair",
         "support",
         "rule",
+        "provenance",
     )
+    for table in (schema.SPANS, schema.RELATIONS, schema.STANCE):
+        assert table.column_names[-1] == "provenance", table.name
+    assert "prediction_model" in schema.ANNOTATIONS.column_names
     assert schema.QUARANTINE.column_names == ("source", "doc_id", "stage", "reason", "detail")
 
 

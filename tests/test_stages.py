@@ -133,7 +133,7 @@ def test_the_build_summary_is_the_reports_summary_lines(runner, tmp_path):
         "ingest: 10 inputs, 10 documents, 0 quarantined",
         "convert exports/01-label-studio-export.json: 10 tasks",
         "gold (majority):",
-        "validation: passed (28 rules",
+        "validation: passed (31 rules",
         "dataset: documents, ner, quotes, boilerplate, annotations; 9 stories",
         "fingerprint ",
         "card: README.md and 3 plots",
@@ -205,3 +205,15 @@ def test_parts_are_merged_in_export_order_past_ninety_nine(tmp_path):
     for number in (100, 9, 10, 2):
         folder.converted(number).mkdir()
     assert [p.name for p in folder.converted_parts()] == [".convert-02", ".convert-09", ".convert-10", ".convert-100"]
+
+
+def test_label_agreement_says_whether_accepted_predictions_were_left_out(built, tmp_path, runner):
+    folder = BuildFolder(tmp_path / "b")
+    shutil.copytree(built.out, folder.root)
+    result = runner.invoke(cli, ["label", "agreement", str(folder.root), "--exclude-accepted", "--json"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)
+    assert counts["excluded_accepted_predictions"] is True
+    assert counts["span_provenance"] == built.reports["agreement"].counts["span_provenance"]
+    markdown = folder.markdown("agreement").read_text(encoding="utf-8")
+    assert "left out of the span figures (agreement.exclude_accepted_predictions)" in markdown

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from newsspan.dataset.schema import (
     LAYERS,
     ORIGINS,
+    PROVENANCES,
     RELATION_TYPES,
     SOURCE_FORMATS,
     STANCE_SCOPES,
@@ -75,6 +76,8 @@ RULES: tuple[Rule, ...] = (
          {"column_A": "end", "column_B": "start", "or_equal": False}),
     Rule("SPAN-007", "spans.schema", "warning", "human spans name their annotator",
          "expect_column_values_to_not_be_null", {"column": "annotator"} | _HUMAN),
+    Rule("SPAN-008", "spans.schema", "critical", "provenance is manual, prediction or prediction-changed (or null)",
+         "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     Rule("SPAN-010", "spans.integrity", "critical", "the span's document exists", "expect_column_values_to_be_in_set",
          _in("doc_exists", [True])),
     Rule("SPAN-011", "spans.integrity", "critical", "end is within the document",
@@ -98,6 +101,8 @@ RULES: tuple[Rule, ...] = (
          "expect_column_values_to_be_in_set", _in("to_exists", [True])),
     Rule("REL-004", "relations.integrity", "critical", "the relation links the labels the schema names",
          "expect_column_values_to_be_in_set", _in("ends_match", [True])),
+    Rule("REL-005", "relations.integrity", "critical", "provenance is manual, prediction, prediction-changed or null",
+         "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     # stance
     Rule("STANCE-001", "stance.schema", "critical", "stance value is a schema value",
          "expect_column_values_to_be_in_set", _in("value", STANCE_VALUES)),
@@ -105,6 +110,8 @@ RULES: tuple[Rule, ...] = (
          "expect_column_values_to_be_in_set", _in("scope", STANCE_SCOPES)),
     Rule("STANCE-003", "stance.schema", "critical", "quote stance is attached to a QUOTE region of its annotation",
          "expect_column_values_to_be_in_set", _in("region_ok", [True])),
+    Rule("STANCE-004", "stance.schema", "critical", "provenance is manual, prediction or prediction-changed (or null)",
+         "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     # annotations
     Rule("ANN-001", "annotations.schema", "critical", "annotation_id is unique", "expect_column_values_to_be_unique",
          {"column": "annotation_id"}),

@@ -190,6 +190,7 @@ def _annotations() -> Any:
         "end": offset,
         "text": string,
         "label": ClassLabel(names=list(all_labels())),
+        "provenance": string,  # manual, prediction (accepted unchanged), prediction-changed, or null
     }
     return Features(
         {
@@ -197,6 +198,7 @@ def _annotations() -> Any:
             "annotation_id": string,
             "annotator": string,
             "lead_time": Value("float64"),
+            "prediction_model": string,  # the prediction it started from, or null
             "spans": List(span),
         }
     )

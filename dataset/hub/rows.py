@@ -35,7 +35,7 @@ _QUOTE_FIELDS = (
     *("text", "start", "end", "speaker", "speaker_start", "speaker_end"),
     *("speaker_antecedent", "speaker_antecedent_start", "speaker_antecedent_end", "cue", "stance"),
 )
-_ANNOTATION_SPAN_FIELDS = ("region_id", "layer", "start", "end", "text", "label")
+_ANNOTATION_SPAN_FIELDS = ("region_id", "layer", "start", "end", "text", "label", "provenance")
 
 Row = dict[str, Any]
 
@@ -139,8 +139,9 @@ def _annotation_rows(doc_id: str, index: _Index) -> list[Row]:
             "annotation_id": annotation["annotation_id"],
             "annotator": pseudonym(annotation["annotator"]),
             "lead_time": annotation["lead_time"],
+            "prediction_model": annotation.get("prediction_model"),
             "spans": [
-                {name: s[name] for name in _ANNOTATION_SPAN_FIELDS}
+                {name: s.get(name) for name in _ANNOTATION_SPAN_FIELDS}
                 for s in index.annotation_spans.get(annotation["annotation_id"], [])
             ],
         }
