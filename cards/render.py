@@ -212,7 +212,20 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
         ],
         "gold_strategy": gold.get("strategy", "none (no annotations)"),
         "gold_conflicts": gold.get("conflicts", 0),
+        "provenance": _provenance_counts(folder),
+        "agreement_excluded_accepted": bool(agreement.get("excluded_accepted_predictions")),
     }
+
+
+def _provenance_counts(folder: BuildFolder) -> list[dict[str, Any]]:
+    """Human spans by provenance (by hand, a prediction accepted unchanged, one changed)."""
+    counts: dict[str, int] = {}
+    for span in _rows(folder.table(SPANS)):
+        if span["origin"] == "human":
+            name = span.get("provenance") or "not stated by the export"
+            counts[name] = counts.get(name, 0) + 1
+    total = sum(counts.values())
+    return [{"name": k, "spans": v, "share": f"{v / total:.0%}"} for k, v in sorted(counts.items())] if total else []
 
 
 def _quality_context(folder: BuildFolder) -> dict[str, Any]:

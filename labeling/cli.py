@@ -77,8 +77,8 @@ def serve(ctx: click.Context, port: int | None) -> None:
     venv = Path(options.venv) if options.venv else default_venv()
     data_dir = Path(options.data_dir)
     console = stderr_console(ctx)
-    with console.status(f"starting Label Studio {LABEL_STUDIO_VERSION} (the first start installs it)"):
-        info, credentials = start_server(options, data_dir=data_dir, venv=venv, port=port)
+    with console.status(f"starting Label Studio {LABEL_STUDIO_VERSION}"):
+        info, credentials = start_server(options, data_dir=data_dir, venv=venv, port=port, progress=console.print)
     click.echo(f"Label Studio {info.version} is running at {info.url} (pid {info.pid})")
     click.echo(f"  log in as {credentials.username}; the password is in {data_dir / 'credentials.json'}")
     click.echo(f"  data: {data_dir}   stop it with: newsspan label stop")

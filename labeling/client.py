@@ -48,7 +48,7 @@ def connect(options: LabelStudioOptions, *, sleep: Callable[[float], None] = tim
         base_url=url, api_key=credentials.token, timeout=options.timeout, max_retries=0
     )
     backend = SdkBackend(client, url=url, retries=options.retries, backoff=options.backoff, sleep=sleep)
-    backend.call("check the token", client.users.whoami)
+    backend.call("reach the server and check the token", client.users.whoami, retry_unreachable=False)
     return backend
 
 
@@ -70,8 +70,11 @@ class SdkBackend:
         self.backoff = backoff
         self.sleep = sleep
 
-    def call(self, what: str, request: Callable[[], T]) -> T:
-        """Run ``request``, retrying transient failures; raise :class:`SyncError` otherwise."""
+    def call(self, what: str, request: Callable[[], T], *, retry_unreachable: bool = True) -> T:
+        """Run ``request``, retrying transient failures; raise :class:`SyncError` otherwise.
+
+        With ``retry_unreachable=False`` a refused connection fails at once (the first request
+        of a session: a server that is not running does not start during the backoff)."""
         import httpx
         from label_studio_sdk.core.api_error import ApiError
 
@@ -85,7 +88,7 @@ class SdkBackend:
                     raise self._error(what, status, exc.body) from None
                 reason = f"HTTP {status}"
             except httpx.TransportError as exc:
-                if attempt == self.retries:
+                if attempt == self.retries or (not retry_unreachable and isinstance(exc, httpx.ConnectError)):
                     raise SyncError(
                         f"Label Studio at {self.url} is not reachable ({type(exc).__name__}) after {attempt} "
                         f"tries to {what}; start it with `newsspan label serve`, or set LABEL_STUDIO_URL"

@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -131,9 +132,16 @@ def running_server(data_dir: Path) -> ServerInfo | None:
 
 
 def start_server(
-    options: LabelStudioOptions, *, data_dir: Path, venv: Path, port: int | None = None
+    options: LabelStudioOptions,
+    *,
+    data_dir: Path,
+    venv: Path,
+    port: int | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[ServerInfo, Credentials]:
-    """Start Label Studio on 127.0.0.1 and wait until its API answers."""
+    """Start Label Studio on 127.0.0.1 and wait until its API answers; ``progress`` is told each
+    step (installing, starting, still waiting every ten seconds)."""
+    say = progress or (lambda message: None)
     host, url_port = _loopback(options.url)
     port = port or url_port
     url = f"http://{host}:{port}"
@@ -145,7 +153,10 @@ def start_server(
         )
     credentials = load_credentials(options, data_dir=data_dir, create=True)
     assert credentials is not None
+    if not (venv / ".newsspan-installed").is_file():
+        say(f"installing Label Studio {LABEL_STUDIO_VERSION} into {venv} (once; a few minutes)")
     program = ensure_installed(venv)
+    say(f"starting Label Studio at {url} (its first start creates the database: about a minute)")
     log = (data_dir / LOG_FILE).open("ab")
     process = subprocess.Popen(
         [str(program), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(port)],
@@ -160,7 +171,7 @@ def start_server(
     info = ServerInfo(process.pid, url, port, LABEL_STUDIO_VERSION, str(data_dir))
     (data_dir / PID_FILE).write_text(json.dumps(asdict(info), indent=2) + "\n", encoding="utf-8")
     try:
-        _wait_ready(url, process, timeout=options.start_timeout, log=data_dir / LOG_FILE)
+        _wait_ready(url, process, timeout=options.start_timeout, log=data_dir / LOG_FILE, say=say)
     except BaseException:
         _terminate(process.pid)
         (data_dir / PID_FILE).unlink(missing_ok=True)
@@ -214,9 +225,15 @@ def _server_env(data_dir: Path, credentials: Credentials) -> dict[str, str]:
     return env
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], *, timeout: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout
+def _wait_ready(
+    url: str, process: subprocess.Popen[bytes], *, timeout: float, log: Path, say: Callable[[str], None]
+) -> None:
+    began = time.monotonic()
+    deadline, told = began + timeout, began
     while time.monotonic() < deadline:
+        if time.monotonic() - told >= 10:
+            told = time.monotonic()
+            say(f"  still starting ({told - began:.0f} s of at most {timeout:.0f}; log: {log})")
         if process.poll() is not None:
             raise NewsspanError(
                 f"Label Studio exited with code {process.returncode} while starting; the last lines of "

@@ -63,6 +63,10 @@ def test_the_numbers_come_from_the_tables(build):
     fingerprint = json.loads((build / "manifest.json").read_text())["fingerprint"]
     assert f"build fingerprint `{fingerprint}`" in body
     assert "entity | 0.902 | 0.951" in body  # the agreement report of the sample
+    human = [s for s in spans if s["origin"] == "human"]
+    manual = sum(1 for s in human if s["provenance"] == "manual")
+    assert f"manual {manual} ({manual / len(human):.0%})" in body, "human spans are counted by provenance"
+    assert "Spans accepted unchanged were counted in the agreement figures." in body
 
 
 def test_the_card_loads_as_a_hub_card_and_its_configs_parse(build):

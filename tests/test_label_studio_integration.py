@@ -210,11 +210,12 @@ def test_wrong_token_and_unreachable_server_are_one_line_errors(label_studio, tm
     assert "refused the API token (HTTP 401" in wrong.stderr
     assert "Traceback" not in wrong.output
     config = tmp_path / "newsspan.toml"
-    config.write_text("[label_studio]\nretries = 1\n")
+    config.write_text("[label_studio]\nretries = 4\nbackoff = 30\n")  # a retry would take minutes
     unreachable = {"LABEL_STUDIO_URL": "http://127.0.0.1:9", "LABEL_STUDIO_API_KEY": "whatever"}
     down = runner.invoke(cli, ["--config", str(config), "label", "push", str(documents)], env=unreachable)
     assert down.exit_code == 1
-    assert "Label Studio at http://127.0.0.1:9 is not reachable" in down.stderr
+    assert "Label Studio at http://127.0.0.1:9 is not reachable (ConnectError) after 1 tries" in down.stderr
+    assert "check the token" not in down.stderr.split("not reachable")[0], "no token retries first"
     assert "newsspan label serve" in down.stderr
 
 
@@ -238,6 +239,7 @@ def test_serve_and_stop_commands_run_a_loopback_server_by_pid(label_studio, tmp_
     try:
         assert started.exit_code == 0, started.output
         assert f"is running at http://127.0.0.1:{port}" in started.stdout
+        assert f"starting Label Studio at http://127.0.0.1:{port}" in started.stderr, "serve says what it waits for"
         credentials = json.loads((tmp_path / "ls" / "credentials.json").read_text())
         assert credentials["token"] not in started.output and credentials["password"] not in started.output
         pid = json.loads((tmp_path / "ls" / "server.json").read_text())["pid"]

@@ -262,3 +262,18 @@ def test_unreachable_server_names_the_url_and_the_way_out():
     expected = "at http://127.0.0.1:9 is not reachable (ConnectError) after 2 tries"
     with pytest.raises(SyncError, match=re.escape(expected)):
         backend.call("list projects", request)
+
+
+def test_a_server_that_refuses_the_first_connection_is_reported_at_once_without_retries():
+    import httpx
+
+    waits: list[float] = []
+
+    def request():
+        raise httpx.ConnectError("refused")
+
+    backend = SdkBackend(None, url="http://127.0.0.1:9", retries=4, backoff=1, sleep=waits.append)
+    expected = "at http://127.0.0.1:9 is not reachable (ConnectError) after 1 tries to reach the server"
+    with pytest.raises(SyncError, match=re.escape(expected)):
+        backend.call("reach the server and check the token", request, retry_unreachable=False)
+    assert waits == [], "no backoff before saying the server is not running"

@@ -217,3 +217,22 @@ def test_label_agreement_says_whether_accepted_predictions_were_left_out(built, 
     assert counts["span_provenance"] == built.reports["agreement"].counts["span_provenance"]
     markdown = folder.markdown("agreement").read_text(encoding="utf-8")
     assert "left out of the span figures (agreement.exclude_accepted_predictions)" in markdown
+
+
+def test_the_quality_stage_says_how_many_gold_spans_are_untouched_predictions(built, tmp_path):
+    from newsspan.labeling.quality_stage import QualityStage
+
+    folder = BuildFolder(tmp_path / "b")
+    shutil.copytree(built.out, folder.root)
+    spans = pq.read_table(folder.table(SPANS))
+    rows = spans.to_pylist()
+    gold = [r for r in rows if r["origin"] == "gold"]
+    for row in gold[:3]:
+        row["provenance"] = "prediction"  # three gold spans no annotator touched
+    pq.write_table(pa.Table.from_pylist(rows, schema=spans.schema), folder.table(SPANS))
+    report = run_stage(QualityStage(), StageContext(folder))
+    assert report.counts["gold_provenance"]["prediction"] == 3
+    assert (
+        f"  3 of {len(gold)} gold spans are predictions no annotator changed: the figures above count them as right"
+        in (report.summary)
+    )
