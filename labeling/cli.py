@@ -137,6 +137,12 @@ def push(
     _print(
         ctx, as_json, {"project_id": project.id, "project_title": project.title, "project_url": url, **report.as_dict()}
     )
+    if report.without_stance_target:
+        stderr_console(ctx).print(
+            f"warning: {len(report.without_stance_target)} task(s) have no stance target, so their document "
+            "stance asks for a stance toward nothing: push again with --stance-target TARGET (tasks not yet "
+            "annotated are updated), or set ingest.stance_target in newsspan.toml before ingest"
+        )
 
 
 @label.command(context_settings=CONTEXT)

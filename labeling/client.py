@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from newsspan.dataset.config import LabelStudioOptions
 from newsspan.dataset.errors import ConfigError, SyncError
+from newsspan.labeling.config import instructions_html
 from newsspan.labeling.server import load_credentials
 from newsspan.labeling.sync import ExistingTask, Project
 from newsspan.labeling.tasks import text_sha256
@@ -130,7 +131,9 @@ class SdkBackend:
     def create_project(self, *, title: str, label_config: str) -> Project:
         created = self.call(
             f"create project '{title}'",
-            lambda: self.client.projects.create(title=title, label_config=label_config),
+            lambda: self.client.projects.create(
+                title=title, label_config=label_config, expert_instruction=instructions_html(), show_instruction=True
+            ),
         )
         log.info("created Label Studio project %s '%s'", created.id, title)
         return self._project(created)
@@ -138,7 +141,9 @@ class SdkBackend:
     def update_config(self, project: Project, label_config: str) -> None:
         self.call(
             f"update the config of project {project.id}",
-            lambda: self.client.projects.update(id=project.id, label_config=label_config),
+            lambda: self.client.projects.update(
+                id=project.id, label_config=label_config, expert_instruction=instructions_html(), show_instruction=True
+            ),
         )
 
     def existing_tasks(self, project: Project) -> dict[str, ExistingTask]:
@@ -154,7 +159,8 @@ class SdkBackend:
                 continue  # tasks not made by newsspan, or duplicates made by hand: left alone
             versions = frozenset(p.model_version for p in (task.predictions or []) if p.model_version)
             digest = data.get("text_sha256") or text_sha256(str(data.get("text", "")))
-            found[doc_id] = ExistingTask(task.id, digest, versions)
+            annotated = bool(getattr(task, "total_annotations", 0) or getattr(task, "annotations", None))
+            found[doc_id] = ExistingTask(task.id, digest, versions, str(data.get("stance_target") or ""), annotated)
         return found
 
     def import_tasks(self, project: Project, tasks: list[dict[str, Any]]) -> list[int]:
@@ -169,6 +175,9 @@ class SdkBackend:
             f"add a prediction to task {task_id}",
             lambda: self.client.predictions.create(task=task_id, **prediction),
         )
+
+    def update_task_data(self, task_id: int, data: dict[str, Any]) -> None:
+        self.call(f"update the data of task {task_id}", lambda: self.client.tasks.update(id=task_id, data=data))
 
     def download_export(self, project: Project, dest: Path) -> int:
         """Stream the project's full JSON export (annotations, full predictions, annotator

@@ -13,6 +13,7 @@ one of them (an empty string when the document has no value) so Label Studio nev
 
 from __future__ import annotations
 
+from html import escape
 from typing import Final
 from xml.etree import ElementTree as ET
 
@@ -23,6 +24,7 @@ __all__ = [
     "QUOTE_STANCE",
     "TASK_DATA_KEYS",
     "TEXT_NAME",
+    "instructions_html",
     "label_colors",
     "label_config_xml",
 ]
@@ -105,3 +107,31 @@ def _stance(view: ET.Element, name: str, *, per_region: bool) -> None:
 
 def _layer_of_quote_label() -> str:
     return next(layer.name for layer in LAYERS if STANCE_QUOTE_LABEL in layer.label_names)
+
+
+def instructions_html() -> str:
+    """The project's instructions, shown before the first task: every layer and label with its
+    guideline, the relations, the stance scopes and values, and what pre-filled predictions mean.
+    Generated from the schema like the config; every string is HTML-escaped."""
+    parts = [
+        "<h2>How to annotate</h2>",
+        "<p>Regions proposed by the rules are already in your annotation: check each one, correct or "
+        "delete what is wrong, and add what is missing; what you submit untouched counts as accepted.</p>",
+        "<p>To mark a span, pick its label first (button or hotkey), then drag over the text.</p>",
+    ]
+    for layer in LAYERS:
+        parts.append(f"<h3>{escape(layer.name)}</h3><p>{escape(layer.description)}</p><ul>")
+        parts += [f"<li><b>{escape(label.name)}</b>: {escape(label.description)}</li>" for label in layer.labels]
+        parts.append("</ul>")
+    parts.append("<h3>Relations</h3><p>Select the first region, then the second; one label per relation.</p><ul>")
+    parts += [
+        f"<li><b>{escape(r.name)}</b> ({escape(r.from_label)} → {escape(r.to_label)}): {escape(r.description)}</li>"
+        for r in RELATION_TYPES
+    ]
+    parts.append("</ul>")
+    values = ", ".join(escape(v) for v in STANCE_VALUES)
+    parts.append(
+        f"<h3>Stance</h3><p>Of a selected QUOTE toward the task's stance target, and of the whole article "
+        f"toward it: one of {values}.</p>"
+    )
+    return "".join(parts)

@@ -40,6 +40,8 @@ class ExistingTask:
     task_id: int
     text_sha256: str
     model_versions: frozenset[str]
+    stance_target: str = ""  # what the task's data says now
+    annotated: bool = False  # has annotations (its data is then left as it is)
 
 
 class Backend(Protocol):
@@ -51,6 +53,7 @@ class Backend(Protocol):
     def existing_tasks(self, project: Project) -> dict[str, ExistingTask]: ...
     def import_tasks(self, project: Project, tasks: list[dict[str, Any]]) -> list[int]: ...
     def add_prediction(self, task_id: int, prediction: dict[str, Any]) -> None: ...
+    def update_task_data(self, task_id: int, data: dict[str, Any]) -> None: ...
 
 
 def ensure_project(backend: Backend, *, project_id: int | None, title: str, label_config: str) -> Project:
@@ -100,6 +103,9 @@ class PushReport:
     predictions_added: int = 0
     predictions_present: int = 0
     batches: int = 0
+    stance_target_updated: int = 0  # unannotated tasks whose stance target was set or changed
+    stance_target_kept: list[tuple[str, int]] = field(default_factory=list)  # annotated: target left as it was
+    without_stance_target: list[str] = field(default_factory=list)  # doc_ids whose tasks have none
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +115,9 @@ class PushReport:
             "predictions_added": self.predictions_added,
             "predictions_present": self.predictions_present,
             "batches": self.batches,
+            "stance_target_updated": self.stance_target_updated,
+            "stance_target_kept": [{"doc_id": d, "task_id": t} for d, t in self.stance_target_kept],
+            "without_stance_target": self.without_stance_target,
         }
 
 
@@ -134,6 +143,9 @@ def push_tasks(
         else:
             report.unchanged += 1
             _add_missing_predictions(backend, known, predictions.get(data["doc_id"], []), report)
+            _update_stance_target(backend, known, data, report)
+        if not data.get("stance_target"):
+            report.without_stance_target.append(data["doc_id"])
     batches = [new[i : i + batch_size] for i in range(0, len(new), batch_size)]
     for number, batch in enumerate(batches, start=1):
         if progress is not None:
@@ -153,6 +165,19 @@ def push_tasks(
     if progress is not None:
         progress(len(batches), len(batches))
     return report
+
+
+def _update_stance_target(backend: Backend, known: ExistingTask, data: dict[str, Any], report: PushReport) -> None:
+    """A stance target given now (``--stance-target``, or the documents') reaches a task that is
+    not annotated yet; an annotated task keeps the target its annotators saw (reported)."""
+    target = data.get("stance_target") or ""
+    if not target or target == known.stance_target:
+        return
+    if known.annotated:
+        report.stance_target_kept.append((data["doc_id"], known.task_id))
+        return
+    backend.update_task_data(known.task_id, data)
+    report.stance_target_updated += 1
 
 
 def _add_missing_predictions(

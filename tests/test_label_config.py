@@ -75,3 +75,17 @@ def test_the_quote_stance_has_its_own_heading_and_both_stances_are_radio_buttons
     headers = [h.get("value") for h in root.iter("Header")]
     assert "Stance of the whole article toward: $stance_target" in headers, "the document stance is told apart"
     assert {c.get("choice") for c in root.iter("Choices")} == {"single-radio"}, "one value: radio buttons"
+
+
+def test_the_instructions_come_from_the_schema_and_escape_its_strings(monkeypatch):
+    from newsspan.labeling import config
+
+    html = config.instructions_html()
+    for layer in LAYERS:
+        for label in layer.labels:
+            assert f"<b>{label.name}</b>" in html, f"{label.name} has its guideline in the instructions"
+    assert all(f"<b>{r.name}</b>" in html for r in RELATION_TYPES)
+    assert "untouched counts as accepted" in html, "annotators learn what Submit does with predictions"
+    hostile = type(LAYERS[0])(name="entity", description="<script>alert(1)</script>", labels=LAYERS[0].labels)
+    monkeypatch.setattr(config, "LAYERS", (hostile, *LAYERS[1:]))
+    assert "<script>" not in config.instructions_html() and "&lt;script&gt;" in config.instructions_html()

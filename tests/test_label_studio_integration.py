@@ -349,8 +349,19 @@ def test_polnear_articles_reach_label_studio_with_speakers_and_cues_linked(label
     ours = set(pq.read_table(work / "documents.parquet")["doc_id"].to_pylist())
     project = json.loads(pushed.stdout)["project_id"]
     assert json.loads(pushed.stdout)["project_url"] == f"{options.url}/projects/{project}/data", "push names the URL"
+    assert len(json.loads(pushed.stdout)["without_stance_target"]) == len(chosen)
+    again = runner.invoke(
+        cli,
+        ["label", "push", str(work / "documents.parquet"), "--stance-target", "the candidates", "--json"],
+        env=_env(options, credentials),
+    )
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["stance_target_updated"] == len(chosen), "the target reaches the open tasks"
     tasks = [t for t in admin.tasks.list(project=project, fields="all") if t.data["doc_id"] in ours]
     assert len(tasks) == len(chosen)
+    assert {t.data["stance_target"] for t in tasks} == {"the candidates"}
+    shown = admin.projects.get(id=project)
+    assert shown.show_instruction and "How to annotate" in (shown.expert_instruction or ""), "instructions first"
     quotes = attributed = agreeing = pronouns = 0
     for task in tasks:
         text = task.data["text"]

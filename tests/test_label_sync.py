@@ -41,7 +41,11 @@ class FakeLabelStudio:
     def existing_tasks(self, project):
         return {
             t["data"]["doc_id"]: ExistingTask(
-                task_id, t["data"]["text_sha256"], frozenset(p["model_version"] for p in t["predictions"])
+                task_id,
+                t["data"]["text_sha256"],
+                frozenset(p["model_version"] for p in t["predictions"]),
+                t["data"].get("stance_target") or "",
+                bool(t.get("annotations")),
             )
             for task_id, t in self.tasks.items()
         }
@@ -59,6 +63,9 @@ class FakeLabelStudio:
 
     def add_prediction(self, task_id, prediction):
         self.tasks[task_id]["predictions"].append(prediction)
+
+    def update_task_data(self, task_id, data):
+        self.tasks[task_id]["data"] = dict(data)
 
 
 def _documents(n: int, *, suffix: str = "") -> pa.Table:
@@ -277,3 +284,17 @@ def test_a_server_that_refuses_the_first_connection_is_reported_at_once_without_
     with pytest.raises(SyncError, match=re.escape(expected)):
         backend.call("reach the server and check the token", request, retry_unreachable=False)
     assert waits == [], "no backoff before saying the server is not running"
+
+
+def test_a_later_stance_target_reaches_unannotated_tasks_and_spares_annotated_ones():
+    fake = FakeLabelStudio()
+    project = ensure_project(fake, project_id=None, title="news", label_config=label_config_xml())
+    first = push_tasks(fake, project, document_tasks(_documents(3)), {}, batch_size=10)
+    assert first.without_stance_target == ["d000", "d001", "d002"], "the push names the tasks without a target"
+    fake.tasks[2]["annotations"] = [{"id": 9}]  # d001 was annotated toward no target
+    second = push_tasks(fake, project, document_tasks(_documents(3), stance_target="the panel"), {}, batch_size=10)
+    assert second.stance_target_updated == 2 and second.without_stance_target == []
+    assert [fake.tasks[i]["data"]["stance_target"] for i in (1, 2, 3)] == ["the panel", "", "the panel"]
+    assert second.stance_target_kept == [("d001", 2)], "what its annotators saw stays, and is reported"
+    third = push_tasks(fake, project, document_tasks(_documents(3), stance_target="the panel"), {}, batch_size=10)
+    assert third.stance_target_updated == 0, "a second push with the same target changes nothing"
