@@ -195,11 +195,23 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
     agreement = _json(folder.summary("agreement"))
     table = [r for r in _rows(folder.report_table("agreement")) if r["annotator_a"] == ALL and r["label"] == ALL]
     gold = _json(folder.summary("gold"))
+    everyone = len(agreement.get("annotators", []))
+    token_alpha = {  # every annotator together, all labels of a layer
+        r["layer"]: r["alpha"]
+        for r in agreement.get("token_alpha", [])
+        if r["label"] == ALL and len(r["annotators"]) == everyone
+    }
     return {
         "annotators": len(agreement.get("annotators", [])) or "–",
         "agreement_documents": agreement.get("documents", 0),
         "agreement": [
-            {"layer": r["layer"], "exact": _fmt(r["f1_exact"]), "partial": _fmt(r["f1_partial"])} for r in table
+            {
+                "layer": r["layer"],
+                "exact": _fmt(r["f1_exact"]),
+                "partial": _fmt(r["f1_partial"]),
+                "alpha": _fmt(token_alpha.get(r["layer"])),
+            }
+            for r in table
         ],
         "alpha": [
             {

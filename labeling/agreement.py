@@ -123,14 +123,21 @@ class AgreementReport:
     annotators: list[str]
     provenance: dict[str, int] = field(default_factory=dict)  # human spans compared, by provenance
     excluded_accepted: bool = False  # spans accepted from a prediction unchanged were left out
+    span_alpha: list[dict[str, Any]] = field(default_factory=list)  # token-wise alpha (span_alpha.token_alpha)
 
 
 def compute_agreement(
-    annotations: pa.Table, spans: pa.Table, stance: pa.Table, *, exclude_accepted: bool = False
+    annotations: pa.Table,
+    spans: pa.Table,
+    stance: pa.Table,
+    *,
+    exclude_accepted: bool = False,
+    texts: dict[str, str] | None = None,
 ) -> AgreementReport:
     """Agreement figures over the human, not cancelled annotations of documents coded twice or more;
     ``exclude_accepted`` leaves out spans accepted from a prediction unchanged (provenance
-    ``prediction``), which agree because the model proposed them."""
+    ``prediction``), which agree because the model proposed them. With the documents' ``texts``,
+    also the token-wise alpha per layer, label and pair (:mod:`newsspan.labeling.span_alpha`)."""
     usable = {
         a["annotation_id"]: a
         for a in annotations.to_pylist()
@@ -142,6 +149,7 @@ def compute_agreement(
     shared = {doc: ids for doc, ids in by_doc.items() if len({usable[i]["annotator"] for i in ids}) >= 2}
     regions: dict[str, dict[tuple[str, str], list[Span]]] = defaultdict(lambda: defaultdict(list))
     provenance: dict[str, int] = defaultdict(int)
+    coded_spans: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
     compared = {i for ids in shared.values() for i in ids}
     for span in spans.to_pylist():
         if span["annotation_id"] in compared:
@@ -150,6 +158,7 @@ def compute_agreement(
             if exclude_accepted and made == "prediction":
                 continue
             regions[span["annotation_id"]][(span["layer"], span["label"])].append((span["start"], span["end"]))
+            coded_spans[span["annotation_id"]].append((span["layer"], span["label"], span["start"], span["end"]))
     counts: dict[tuple[tuple[str, str], str, str], _Counts] = defaultdict(_Counts)
     for doc_id, ids in shared.items():
         for first, second in itertools.combinations(sorted(ids, key=lambda i: usable[i]["annotator"]), 2):
@@ -170,7 +179,25 @@ def compute_agreement(
     annotators = sorted({usable[i]["annotator"] for ids in shared.values() for i in ids})
     alpha = _stance_alpha(usable, shared, spans, stance, annotators)
     table = pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA)
-    return AgreementReport(table, alpha, len(shared), annotators, dict(sorted(provenance.items())), exclude_accepted)
+    span_alpha = [] if texts is None else _token_alpha(texts, usable, shared, coded_spans)
+    provenance_counts = dict(sorted(provenance.items()))
+    return AgreementReport(table, alpha, len(shared), annotators, provenance_counts, exclude_accepted, span_alpha)
+
+
+def _token_alpha(
+    texts: dict[str, str],
+    usable: dict[str, dict[str, Any]],
+    shared: dict[str, list[str]],
+    coded_spans: dict[str, list[tuple[str, str, int, int]]],
+) -> list[dict[str, Any]]:
+    from newsspan.labeling.span_alpha import token_alpha
+
+    coded: dict[str, dict[str, list[tuple[str, str, int, int]]]] = defaultdict(dict)
+    for doc_id, ids in shared.items():
+        if doc_id in texts:
+            for annotation_id in sorted(ids):  # an annotator's first annotation of the document
+                coded[doc_id].setdefault(usable[annotation_id]["annotator"], coded_spans[annotation_id])
+    return token_alpha(texts, coded)
 
 
 def _stance_alpha(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsspan.dataset.io import ensure_folder, read_table, write_json, write_table_raw
 from newsspan.dataset.layout import BuildFolder
-from newsspan.dataset.schema import ANNOTATIONS, SPANS, STANCE
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, SPANS, STANCE
 from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["AgreementStage"]
@@ -37,7 +37,9 @@ class AgreementStage:
         spans = read_table(folder.table(SPANS), schema=SPANS)
         stance = read_table(folder.table(STANCE), schema=STANCE)
         exclude = bool(context.options.get("exclude_accepted", context.settings.agreement.exclude_accepted_predictions))
-        report = compute_agreement(annotations, spans, stance, exclude_accepted=exclude)
+        documents = read_table(folder.table(DOCUMENTS), schema=DOCUMENTS).select(["doc_id", "text"])
+        texts = dict(zip(documents["doc_id"].to_pylist(), documents["text"].to_pylist(), strict=True))
+        report = compute_agreement(annotations, spans, stance, exclude_accepted=exclude, texts=texts)
         ensure_folder(out.root)
         write_table_raw(report.table, out.report_table(NAME))
         counts = {
@@ -45,6 +47,7 @@ class AgreementStage:
             "annotators": report.annotators,
             "stance_alpha": report.alpha,
             "span_provenance": report.provenance,
+            "token_alpha": report.span_alpha,
             "excluded_accepted_predictions": report.excluded_accepted,
         }
         write_json(counts, out.summary(NAME))

@@ -67,6 +67,7 @@ def agreement_markdown(report: AgreementReport) -> str:
                 f"| {row['annotator_a']} | {row['annotator_b']} | {row['layer']} | {row['documents']} | "
                 f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
             )
+    lines += _token_alpha_lines(report)
     lines += [
         "",
         "## Stance: Krippendorff's alpha (nominal)",
@@ -80,6 +81,32 @@ def agreement_markdown(report: AgreementReport) -> str:
             f"{entry['note'] or ''} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _token_alpha_lines(report: AgreementReport) -> list[str]:
+    """Token-wise alpha: every label of a layer for all annotators, then each layer per pair."""
+    if not report.span_alpha:
+        return []
+    everyone = max((len(r["annotators"]) for r in report.span_alpha), default=0)
+    lines = [
+        "",
+        "## Spans: token-wise Krippendorff's alpha (nominal)",
+        "",
+        "Units: the tokens (word-character runs and punctuation) of the documents coded twice or more; "
+        "each annotator gives each token the label of the layer's span covering it, or O (unlabelled "
+        "text is a category). Per label: that label against the rest.",
+        "",
+        "| layer | label | annotators | tokens | alpha | note |",
+        "| --- | --- | --- | ---: | ---: | --- |",
+    ]
+    for row in report.span_alpha:
+        if len(row["annotators"]) == everyone or row["label"] == ALL:
+            label = "**all**" if row["label"] == ALL else row["label"]
+            who = "all" if len(row["annotators"]) == everyone else ", ".join(row["annotators"])
+            lines.append(
+                f"| {row['layer']} | {label} | {who} | {row['units']} | {_figure(row['alpha'])} | {row['note'] or ''} |"
+            )
+    return lines
 
 
 def _span_line(row: dict[str, Any], label: str) -> str:
