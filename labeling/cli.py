@@ -279,10 +279,19 @@ def gold(
     help="documents.parquet [default: beside the gold or the predictions].",
 )
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder [default: PREDICTIONS].")
+@click.option(
+    "--exclude-accepted", is_flag=True, help="Leave out reference spans that are predictions no annotator touched."
+)
 @json_option
 @click.pass_context
 def score(
-    ctx: click.Context, predictions: Path, gold: Path, documents: Path | None, out: Path | None, as_json: bool
+    ctx: click.Context,
+    predictions: Path,
+    gold: Path,
+    documents: Path | None,
+    out: Path | None,
+    exclude_accepted: bool,
+    as_json: bool,
 ) -> None:
     """Score predictions against gold: P/R/F1 per layer and label, boilerplate lines, speakers.
 
@@ -295,7 +304,7 @@ def score(
     """
     from newsspan.labeling.workflow import score_report
 
-    summary = score_report(predictions, gold, documents=documents, out=out)
+    summary = score_report(predictions, gold, documents=documents, out=out, exclude_accepted=exclude_accepted)
     if as_json:
         echo_json({k: v for k, v in summary.items() if k != "markdown"})
     else:

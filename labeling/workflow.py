@@ -75,9 +75,16 @@ def _tables_of(path: Path) -> Path:
 
 
 def score_report(
-    predictions: Path, gold: Path, *, documents: Path | None = None, out: Path | None = None
+    predictions: Path,
+    gold: Path,
+    *,
+    documents: Path | None = None,
+    out: Path | None = None,
+    exclude_accepted: bool = False,
 ) -> dict[str, Any]:
-    """Score the prediction tables at ``predictions`` against the gold tables at ``gold``."""
+    """Score the prediction tables at ``predictions`` against the gold tables at ``gold``;
+    ``exclude_accepted`` leaves out, on both sides, the reference spans that are predictions no
+    annotator touched (provenance ``prediction``): they are right because they were proposed."""
     import pyarrow.compute as pc
 
     from newsspan.dataset.io import ensure_folder, write_json, write_table_raw
@@ -97,6 +104,9 @@ def score_report(
     texts = {
         r["doc_id"]: r["text"] for r in read_table(docs_path, schema=DOCUMENTS).select(["doc_id", "text"]).to_pylist()
     }
+    accepted = _accepted(reference)
+    if exclude_accepted and accepted:
+        reference, pred_spans = (_without(t, accepted) for t in (reference, pred_spans))
     scored = assess_predictions(texts, pred_spans, _relations(pred_dir), reference, _relations(gold_dir))
     exact, overlap = scored.layer_f1("exact"), scored.layer_f1("overlap")
     summary = {
@@ -105,6 +115,8 @@ def score_report(
         "speakers": scored.speakers,
         "article_loss": scored.article_loss,
         "layers": {layer: {"exact_f1": exact[layer], "overlap_f1": overlap[layer]} for layer in exact},
+        "reference_accepted_predictions": len(accepted),
+        "excluded_accepted_predictions": bool(exclude_accepted and accepted),
     }
     target = BuildFolder(out or pred_dir.root)
     ensure_folder(target.root)
@@ -113,6 +125,23 @@ def score_report(
     markdown = score_markdown(summary, scored.table)
     target.markdown("score").write_text(markdown, encoding="utf-8")
     return summary | {"markdown": markdown}
+
+
+def _accepted(reference: Any) -> set[tuple[str, str, int, int]]:
+    """(doc, label, start, end) of reference spans accepted from a prediction unchanged."""
+    return {
+        (r["doc_id"], r["label"], r["start"], r["end"])
+        for r in reference.select(["doc_id", "label", "start", "end", "provenance"]).to_pylist()
+        if r["provenance"] == "prediction"
+    }
+
+
+def _without(table: Any, keys: set[tuple[str, str, int, int]]) -> Any:
+    import pyarrow as pa
+
+    rows = table.select(["doc_id", "label", "start", "end"]).to_pylist()
+    keep = [(r["doc_id"], r["label"], r["start"], r["end"]) not in keys for r in rows]
+    return table.filter(pa.array(keep, type=pa.bool_()))
 
 
 def _relations(folder: Any) -> Any:

@@ -119,3 +119,35 @@ def test_article_loss_counts_article_characters_labelled_boilerplate_and_flags_t
     )
     untouched = article_loss({"d": TEXT}, _spans("prediction", [("p2", "boilerplate", "NAVIGATION", 54, 62)]), GOLD)
     assert untouched["article_chars_lost"] == 0 and untouched["documents_over_flag"] == []
+
+
+def test_score_can_leave_out_reference_spans_no_annotator_touched(runner, tmp_path):
+    """A gold span that is an accepted prediction is right because it was proposed: with
+    --exclude-accepted it leaves both sides, and the report says so."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from newsspan.dataset.cli import cli
+
+    out = tmp_path / "corpus"
+    assert runner.invoke(cli, ["-q", "build", "--out", str(out)]).exit_code == 0
+    pre = tmp_path / "pre"
+    assert runner.invoke(cli, ["-q", "preannotate", str(out / "documents.parquet"), "--out", str(pre)]).exit_code == 0
+    predicted = {
+        (r["doc_id"], r["label"], r["start"], r["end"]) for r in pq.read_table(pre / "spans.parquet").to_pylist()
+    }
+    spans = pq.read_table(out / "spans.parquet")
+    rows = spans.to_pylist()
+    accepted = 0
+    for row in rows:  # the gold spans the rules proposed exactly: mark them accepted unchanged
+        if row["origin"] == "gold" and (row["doc_id"], row["label"], row["start"], row["end"]) in predicted:
+            row["provenance"], accepted = "prediction", accepted + 1
+    pq.write_table(pa.Table.from_pylist(rows, schema=spans.schema), out / "spans.parquet")
+    counted = json.loads(runner.invoke(cli, ["label", "score", str(pre), "--gold", str(out), "--json"]).stdout)
+    left_out = json.loads(
+        runner.invoke(cli, ["label", "score", str(pre), "--gold", str(out), "--exclude-accepted", "--json"]).stdout
+    )
+    assert accepted and counted["reference_accepted_predictions"] == accepted
+    assert (counted["excluded_accepted_predictions"], left_out["excluded_accepted_predictions"]) == (False, True)
+    assert left_out["layers"]["quote"]["exact_f1"] < counted["layers"]["quote"]["exact_f1"], "no credit for echoes"
