@@ -146,6 +146,32 @@ def push(
 
 
 @label.command(context_settings=CONTEXT)
+@click.argument("build", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@json_option
+@click.pass_context
+def review(ctx: click.Context, build: Path, as_json: bool) -> None:
+    """Push the documents with gold conflicts into a review project, each annotator's version as a
+    prediction (model version: the annotator's pseudonym), for a reviewer to adjudicate.
+
+    \b
+    Example:
+      newsspan label review build/corpus
+    """
+    from newsspan.labeling.client import resolve_url
+    from newsspan.labeling.review import push_review
+
+    options = _options(ctx)
+    report, project, documents = push_review(options, build)
+    url = f"{resolve_url(options)}/projects/{project.id}/data"
+    _print(
+        ctx,
+        as_json,
+        {"project_id": project.id, "project_title": project.title, "project_url": url, "documents": documents}
+        | report.as_dict(),
+    )
+
+
+@label.command(context_settings=CONTEXT)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @json_option
 @click.pass_context

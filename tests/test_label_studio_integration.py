@@ -401,3 +401,38 @@ def test_polnear_articles_reach_label_studio_with_speakers_and_cues_linked(label
     assert attributed / quotes >= 0.7, f"only {attributed} of {quotes} quotes have a speaker and a cue"
     assert agreeing / attributed >= 0.65, f"{agreeing} of {attributed} proposed speakers are the annotators' Sources"
     assert pronouns >= 1, "no pronoun speaker was linked to its named antecedent"
+
+
+def test_label_review_pushes_each_conflict_with_every_annotators_version(label_studio, tmp_path, runner):
+    """`label review` on a build of the sample: one review task per document with gold conflicts,
+    each human annotation of it a prediction named by its annotator's pseudonym; a second run adds
+    nothing."""
+    from label_studio_sdk import LabelStudio
+
+    from newsspan.dataset.hub.rows import pseudonym
+
+    options, _, credentials = label_studio
+    out = tmp_path / "corpus"
+    assert runner.invoke(cli, ["-q", "build", "--out", str(out)]).exit_code == 0
+    conflicted = set(pq.read_table(out / "gold_conflicts.parquet")["doc_id"].to_pylist())
+    reviewed = runner.invoke(cli, ["label", "review", str(out), "--json"], env=_env(options, credentials))
+    assert reviewed.exit_code == 0, reviewed.output
+    report = json.loads(reviewed.stdout)
+    assert report["project_title"] == "newsspan review" and report["documents"] == len(conflicted) > 0
+    annotations = pq.read_table(out / "annotations.parquet").to_pylist()
+    admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+    tasks = list(admin.tasks.list(project=report["project_id"], fields="all"))
+    assert {t.data["doc_id"] for t in tasks} == conflicted
+    for task in tasks:
+        wanted = {
+            pseudonym(a["annotator"])
+            for a in annotations
+            if a["doc_id"] == task.data["doc_id"] and a["origin"] == "human" and not a["cancelled"]
+        }
+        versions = {p["model_version"] if isinstance(p, dict) else p.model_version for p in task.predictions}
+        assert versions == wanted, "each annotator's version, under a pseudonym"
+        assert not any("@" in v for v in versions), "no e-mail address reaches the review project"
+    again = json.loads(
+        runner.invoke(cli, ["label", "review", str(out), "--json"], env=_env(options, credentials)).stdout
+    )
+    assert (again["created"], again["predictions_added"]) == (0, 0), "a second review push adds nothing"
