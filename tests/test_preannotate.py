@@ -10,8 +10,9 @@ import pytest
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.heuristics.boilerplate import detect_boilerplate
 from newsspan.dataset.heuristics.entities import EntityLexicon, detect_dates, load_spacy, propagate_entities
-from newsspan.dataset.heuristics.quotes import detect_quotes, find_quotes
+from newsspan.dataset.heuristics.quotes import find_quotes
 from newsspan.dataset.ingest.metadata import extract_metadata
+from tests.quote_rows import attributed
 
 BODY = "The council said on Tuesday that the new quay would open in May after two years of work on the site."
 
@@ -74,21 +75,7 @@ def test_quotation_marks(text, quotes):
     assert [text[s:e] for _, s, e, _ in find_quotes(text)] == quotes
 
 
-def _attributed(text: str, **options) -> list[tuple[str, str, str, str]]:
-    found = detect_quotes(text, **options)
-    spans = found.spans
-    speaker = {a: spans[b] for a, b, kind in found.relations if kind == "said_by"}
-    cue = {a: spans[b] for a, b, kind in found.relations if kind == "cued_by"}
-    return [
-        (
-            text[q.start : q.end],
-            text[speaker[i].start : speaker[i].end] if i in speaker else "",
-            text[cue[i].start : cue[i].end] if i in cue else "",
-            speaker[i].rule if i in speaker else "",
-        )
-        for i, q in enumerate(spans)
-        if q.label == "QUOTE"
-    ]
+_attributed = attributed
 
 
 @pytest.mark.parametrize(

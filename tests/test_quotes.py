@@ -10,6 +10,7 @@ import pytest
 from newsspan.dataset.heuristics.quotes import detect_quotes, find_quotes
 from newsspan.dataset.heuristics.reporting import CUES, inflect
 from newsspan.dataset.heuristics.sentences import Sentences
+from tests.quote_rows import attributed
 
 
 def _quotes(text: str) -> list[str]:
@@ -18,19 +19,7 @@ def _quotes(text: str) -> list[str]:
 
 def _attributed(text: str) -> list[tuple[str, str, str]]:
     """(quote, speaker, cue) of every proposed quote; empty strings when it has no attribution."""
-    found = detect_quotes(text)
-    spans = found.spans
-    speaker = {a: spans[b] for a, b, kind in found.relations if kind == "said_by"}
-    cue = {a: spans[b] for a, b, kind in found.relations if kind == "cued_by"}
-    return [
-        (
-            text[q.start : q.end],
-            text[speaker[i].start : speaker[i].end] if i in speaker else "",
-            text[cue[i].start : cue[i].end] if i in cue else "",
-        )
-        for i, q in enumerate(spans)
-        if q.label == "QUOTE"
-    ]
+    return [row[:3] for row in attributed(text)]
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ from newsspan.dataset.heuristics.parsed import has_parser, parsed_attribution
 from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 from newsspan.dataset.heuristics.reporting import CUE_VERB as CUE
 from newsspan.dataset.heuristics.reporting import CUES
-from newsspan.dataset.heuristics.sentences import Sentences
+from newsspan.dataset.heuristics.sentences import TITLES, Sentences
 from newsspan.dataset.labels import CUE as CUE_LABEL
 from newsspan.dataset.labels import CUED_BY, QUOTE, REFERS_TO, SAID_BY, SPEAKER
 
@@ -42,7 +42,7 @@ Quote = tuple[int, int, int, int]  # (mark start, inner start, inner end, mark e
 _PRONOUN = re.compile(r"(?:he|she|they)", re.IGNORECASE)  # what a named antecedent is looked for
 _ANTECEDENT_SENTENCES = 4
 _ANTECEDENT_REACH = 1200
-_TITLES = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Prof|Rev|Pres|Adm|Maj)\.\s+"
+_TITLES = r"(?:" + "|".join(sorted(t.capitalize() for t in TITLES)) + r")\.\s+"  # the splitter's titles
 # lowercase role words inside a name phrase ("Harbour master Jonas Weir", "Foreign minister X")
 _ROLES = (
     r"(?:master|minister|secretary|president|spokesman|spokeswoman|spokesperson|leader|chief|director|"

@@ -31,7 +31,15 @@ import re
 from bisect import bisect_right
 from types import ModuleType
 
-__all__ = ["ABBREVIATIONS", "SPLITTERS", "Sentences", "SplitterUnavailableError", "default_splitter", "use_splitter"]
+__all__ = [
+    "ABBREVIATIONS",
+    "SPLITTERS",
+    "TITLES",
+    "Sentences",
+    "SplitterUnavailableError",
+    "default_splitter",
+    "use_splitter",
+]
 
 SPLITTERS = ("nupunkt", "rules")
 _INSTALL = "pip install nupunkt"
