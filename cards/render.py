@@ -224,6 +224,7 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
         ],
         "gold_strategy": gold.get("strategy", "none (no annotations)"),
         "gold_conflicts": gold.get("conflicts", 0),
+        "gold_reviewed": gold.get("adjudicated_in_review", 0),
         "provenance": _provenance_counts(folder),
         "agreement_excluded_accepted": bool(agreement.get("excluded_accepted_predictions")),
     }

@@ -150,7 +150,9 @@ def ingest(
     help="A Label Studio JSON export (from `newsspan label pull` or the UI); repeatable.",
 )
 @click.option(
-    "--from-label-studio", is_flag=True, help="Pull the configured Label Studio project's export and build with it."
+    "--from-label-studio",
+    is_flag=True,
+    help="Pull the configured Label Studio project's export (and its review project's, if any) and build with it.",
 )
 @_language
 @_stance_target
@@ -187,12 +189,15 @@ def build(
     target = out or Path(settings.build.out)
     with contextlib.ExitStack() as stack:
         if from_label_studio:
-            from newsspan.labeling.workflow import pull_project
+            from newsspan.labeling.workflow import pull_project, review_exists
 
             pulled = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsspan-pull-")))
             with stderr_console(ctx).status("pulling the Label Studio export"):
                 info = pull_project(settings.label_studio, pulled)
-            exports = (*exports, pulled / info["path"])  # the file name pull chose
+                exports = (*exports, pulled / info["path"])  # the file name pull chose
+                if review_exists(settings.label_studio):  # adjudications from `label review`
+                    info = pull_project(settings.label_studio, pulled, review=True)
+                    exports = (*exports, pulled / info["path"])
         with progress_bar(ctx, "build: ingest") as progress:
             result = build_corpus(
                 list(paths) or None,

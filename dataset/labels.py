@@ -13,8 +13,10 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 __all__ = [
+    "ADJUDICATED",
     "CUE",
     "CUED_BY",
+    "ITEM_PROVENANCES",
     "LABEL_LAYERS",
     "LAYERS",
     "ORIGINS",
@@ -40,7 +42,7 @@ __all__ = [
 ]
 
 LayerName = Literal["entity", "quote", "boilerplate"]
-Origin = Literal["human", "prediction", "gold"]
+Origin = Literal["human", "prediction", "review", "gold"]
 StanceScope = Literal["document", "quote"]
 StanceValue = Literal["FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR"]
 
@@ -136,10 +138,15 @@ RELATION_TYPES: Final[tuple[RelationType, ...]] = (
 
 STANCE_VALUES: Final[tuple[StanceValue, ...]] = ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
 STANCE_SCOPES: Final[tuple[StanceScope, ...]] = ("document", "quote")
-ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "gold")
-# How a human row came to be, from the export's own ``origin`` of each result item: drawn by hand,
-# a prediction accepted unchanged, or a prediction the annotator changed.
-PROVENANCES: Final[tuple[str, ...]] = ("manual", "prediction", "prediction-changed")
+# human: an annotator's; prediction: a model's; review: a reviewer's adjudication in the review
+# project (`label review`), not an independent annotation, so never in agreement; gold: the layer.
+ORIGINS: Final[tuple[Origin, ...]] = ("human", "prediction", "review", "gold")
+# How a human (or review) row came to be, from the export's own ``origin`` of each result item:
+# drawn by hand, a prediction accepted unchanged, or a prediction the annotator changed.
+ITEM_PROVENANCES: Final[tuple[str, ...]] = ("manual", "prediction", "prediction-changed")
+# ... and for gold rows also: taken from a reviewer's adjudication in the review project.
+ADJUDICATED: Final = "adjudicated"
+PROVENANCES: Final[tuple[str, ...]] = (*ITEM_PROVENANCES, ADJUDICATED)
 SOURCE_FORMATS: Final = ("txt", "jsonl", "html", "label-studio")  # ingest's files, or a Label Studio task's data
 STANCE_QUOTE_LABEL: Final = QUOTE  # a quote-scope stance is attached to a region with this label
 

@@ -35,8 +35,10 @@ from typing import Final
 import pyarrow as pa
 
 from newsspan.dataset.labels import (
+    ADJUDICATED,
     CUE,
     CUED_BY,
+    ITEM_PROVENANCES,
     LABEL_LAYERS,
     LAYERS,
     ORIGINS,
@@ -62,11 +64,13 @@ from newsspan.dataset.labels import (
 )
 
 __all__ = [
+    "ADJUDICATED",
     "ANNOTATIONS",
     "ANNOTATION_TABLES",
     "CUE",
     "CUED_BY",
     "DOCUMENTS",
+    "ITEM_PROVENANCES",
     "LABEL_LAYERS",
     "LAYERS",
     "ORIGINS",
@@ -255,9 +259,10 @@ DOCUMENTS: Final = Table(
 )
 
 _PROVENANCE_DOC = (
-    f"One of {', '.join(PROVENANCES)} for human rows (made by hand, accepted from a prediction "
-    "unchanged, a prediction changed), read from the export; for gold rows the most hands-on of "
-    "its supporting annotations'; null for predictions and for exports that do not say."
+    f"One of {', '.join(PROVENANCES)}. Human and review rows: made by hand, accepted from a "
+    "prediction unchanged, a prediction changed, as the export says. Gold rows: adjudicated when a "
+    "reviewer decided the document in the review project, else the most hands-on of the supporting "
+    "annotations'. Null for predictions and for exports that do not say."
 )
 
 

@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # why a span is refused (rule 5); each is also a conversion quarantine reason, and mypy checks
-# they stay in newsspan.labeling.convert.ConvertReason, where each is explained
+# they stay in newsspan.labeling.convert_reasons.ConvertReason, where each is explained
 AlignReason = Literal["out_of_range", "empty_span", "text_mismatch"]
 
 _LINE_BREAK = re.compile(r"\r|\n")

@@ -173,22 +173,32 @@ def review(ctx: click.Context, build: Path, as_json: bool) -> None:
 
 @label.command(context_settings=CONTEXT)
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option(
+    "--review",
+    is_flag=True,
+    help="Pull the review project (`label review`) into OUT/label-studio-review-export.json instead.",
+)
 @json_option
 @click.pass_context
-def pull(ctx: click.Context, out: Path, as_json: bool) -> None:
+def pull(ctx: click.Context, out: Path, review: bool, as_json: bool) -> None:
     """Download the project's full JSON export into OUT/label-studio-export.json.
 
     Streams to disk (large projects never sit in memory) and writes a .meta.json beside it
-    with the project, size, sha256 and task count: the provenance of a release.
+    with the project, size, sha256 and task count: the provenance of a release. With --review,
+    the review project's export: give it to `newsspan build --export` beside the project's, and
+    its adjudications become the gold layer of their documents.
 
     \b
     Example:
       newsspan label pull --out build/t
+      newsspan label pull --review --out build/t
+      newsspan build ARTICLES --export build/t/label-studio-export.json \\
+          --export build/t/label-studio-review-export.json
     """
     from newsspan.labeling.workflow import pull_project
 
     with stderr_console(ctx).status("exporting from Label Studio"):
-        info = pull_project(_options(ctx), out)
+        info = pull_project(_options(ctx), out, review=review)
     _print(ctx, as_json, {"out": str(out), **info})
 
 

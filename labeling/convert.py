@@ -2,7 +2,8 @@
 
 Results map to layers by label value (labels are unique across layers), not by control name,
 so exports of hand-written configs convert too. Every result item ends in exactly one place: a
-row of ``spans``, ``relations`` or ``stance``, or a quarantine row saying why. Offsets are
+row of ``spans``, ``relations`` or ``stance``, or a quarantine row saying why (the reasons are
+catalogued in :mod:`newsspan.labeling.convert_reasons`). Offsets are
 checked and repaired by :func:`newsspan.labeling.align.align_span`; span text is always
 recomputed from the document.
 """
@@ -13,62 +14,35 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, get_args
+from typing import Any
 
 from newsspan.dataset.records import Rejection
 from newsspan.dataset.schema import (
+    ITEM_PROVENANCES,
     LABEL_LAYERS,
-    PROVENANCES,
     RELATION_TYPES,
     STANCE_QUOTE_LABEL,
     STANCE_VALUES,
     all_labels,
 )
 from newsspan.labeling.align import Aligned, Utf16Index, align_span
+from newsspan.labeling.convert_reasons import CONVERT_REASONS, STAGE, ConvertReason, rejection
 
-__all__ = ["CONVERT_REASONS", "STAGE", "ConvertReason", "TaskRows", "convert_task", "rejection", "task_doc_id"]
-
-STAGE = "convert"
-
-# Why conversion quarantines something, in the order conversion checks: what it means → the way out.
-# Every reason has a golden case under tests/data/exports/ (a test fails naming a reason without one).
-ConvertReason = Literal[
-    # a whole task, with all its result items (labeling/tables.py)
-    "missing_text",  # data has no 'text' string → put the article in data.text
-    "duplicate_task",  # a task id seen earlier in the export (the first is kept) → export once, or dedupe
-    "unknown_document",  # doc_id not in --documents → pass the documents it was pushed from, or omit them
-    "text_changed",  # text differs from the document's → re-push and re-annotate, or use the old documents
-    # a whole annotation
-    "empty_annotation",  # submitted with no result (nothing else counted) → delete it, or skip the task
-    # one result item
-    "invalid_item",  # not a JSON object → fix the export (Label Studio never writes one)
-    "unsupported_item",  # neither span, relation nor choice (e.g. textarea) → drop that tag from the config
-    # a span region
-    "label_count",  # not exactly one label → give the region one label
-    "unknown_label",  # a label not in the schema (the detail lists the allowed) → relabel it
-    "invalid_span",  # start/end not integers, or no region id → redraw the region
-    # a span refused by newsspan.labeling.align.align_span (its AlignReason)
-    "out_of_range",  # offsets outside the text → redraw the region
-    "empty_span",  # start >= end → redraw the region
-    "text_mismatch",  # the exported text is not at (or a few characters from) the offsets → fix, export again
-    # a relation
-    "unknown_relation",  # no label, or one not in the schema (the detail lists the allowed) → relabel it
-    "relation_label_count",  # more than one label on one relation → keep the one it is (one label per relation)
-    "relation_to_missing_region",  # an end is not a converted span of the annotation → fix that span first
-    "relation_ends",  # the ends' labels are not the relation's (e.g. said_by must go QUOTE -> SPEAKER) → relink
-    # a stance choice
-    "unknown_choice",  # not exactly one stance value (the detail lists the allowed) → choose one
-    "stance_without_region",  # on a region that is not a converted span → fix that span first
-    "stance_on_non_quote",  # on a region that is not a QUOTE → put it on the quote
+__all__ = [
+    "CONVERT_REASONS",
+    "REVIEW_KEY",
+    "STAGE",
+    "ConvertReason",
+    "TaskRows",
+    "convert_task",
+    "rejection",
+    "task_doc_id",
 ]
-CONVERT_REASONS: tuple[ConvertReason, ...] = get_args(ConvertReason)
 
 _RELATIONS = {r.name: r for r in RELATION_TYPES}
-
-
-def rejection(source: str, doc_id: str | None, reason: ConvertReason, detail: str) -> Rejection:
-    """A quarantine row of this stage (``reason`` typed, so a reason outside the catalogue fails mypy)."""
-    return Rejection(source, doc_id, STAGE, reason, detail)
+# Task data key of a review project's tasks (labeling/review.py): their annotations are adjudications.
+REVIEW_KEY = "newsspan_review"
+_ID_PREFIX = {"human": "a", "review": "r", "prediction": "p"}  # annotation_id: a<id>, r<id>, p<id>
 
 
 def task_doc_id(data: dict[str, Any]) -> str:
@@ -90,6 +64,7 @@ class TaskRows:
     rejections: list[Rejection] = field(default_factory=list)
     items: int = 0  # result items seen
     items_rejected: int = 0
+    review_versions: int = 0  # predictions of a review task: annotators' versions, not converted again
     repairs: Counter[str] = field(default_factory=Counter)
 
 
@@ -125,20 +100,30 @@ class _Context:
 
 
 def convert_task(task: dict[str, Any], text: str, *, target: str | None, max_shift: int = 16) -> TaskRows:
-    """Convert every annotation and prediction of ``task`` against the document ``text``."""
+    """Convert every annotation and prediction of ``task`` against the document ``text``.
+
+    A task of a review project (``data`` has :data:`REVIEW_KEY`, set by ``label review``) is a
+    reviewer's adjudication: its annotations get origin ``review``, and its predictions (the
+    annotators' versions, already converted from the annotation project's export) are counted in
+    ``review_versions``, not converted again."""
     rows = TaskRows()
-    context = _Context(task.get("id"), task_doc_id(task.get("data") or {}), text, target, rows, max_shift)
+    data = task.get("data") or {}
+    reviewed = bool(data.get(REVIEW_KEY))
+    context = _Context(task.get("id"), task_doc_id(data), text, target, rows, max_shift)
     for annotation in task.get("annotations") or []:
-        _annotation(context, annotation, origin="human")
+        _annotation(context, annotation, origin="review" if reviewed else "human")
     for prediction in task.get("predictions") or []:
-        if isinstance(prediction, dict):
+        if isinstance(prediction, dict) and reviewed:
+            rows.review_versions += 1
+        elif isinstance(prediction, dict):
             _annotation(context, prediction, origin="prediction")
     return rows
 
 
 def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -> None:
-    annotation_id = f"{'a' if origin == 'human' else 'p'}{annotation.get('id')}"
-    annotator = _annotator(annotation) if origin == "human" else str(annotation.get("model_version") or "")
+    annotated = origin != "prediction"  # by a person: an annotator, or a reviewer
+    annotation_id = f"{_ID_PREFIX[origin]}{annotation.get('id')}"
+    annotator = _annotator(annotation) if annotated else str(annotation.get("model_version") or "")
     context.head = (context.doc_id, annotation_id, annotator, origin)
     context.provenance = {}
     result = annotation.get("result") or []
@@ -163,10 +148,10 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
             _float(annotation.get("lead_time")),
             cancelled,
             bool(annotation.get("ground_truth")),
-            _prediction_model(annotation) if origin == "human" else None,
+            _prediction_model(annotation) if annotated else None,
         )
     )
-    context.predicted = _predicted_relations(annotation) if origin == "human" else frozenset()
+    context.predicted = _predicted_relations(annotation) if annotated else frozenset()
     _result(context, result)
 
 
@@ -191,11 +176,11 @@ def _predicted_relations(annotation: dict[str, Any]) -> frozenset[tuple[str, str
 
 
 def _provenance(context: _Context, item: dict[str, Any]) -> str | None:
-    """A human result item's provenance: its export ``origin`` when it is one of PROVENANCES."""
-    if context.head[3] != "human":
+    """A person's result item's provenance: its export ``origin`` when it is one of ITEM_PROVENANCES."""
+    if context.head[3] == "prediction":
         return None
     origin = item.get("origin")
-    return origin if origin in PROVENANCES else None
+    return origin if origin in ITEM_PROVENANCES else None
 
 
 def _annotator(annotation: dict[str, Any]) -> str:
@@ -334,7 +319,7 @@ def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) 
 def _relation_provenance(context: _Context, kind: str, ends: tuple[str, str]) -> str | None:
     """``prediction`` for a relation the starting prediction had, between two accepted regions;
     ``manual`` for any other human relation (Label Studio exports no origin for relations)."""
-    if context.head[3] != "human":
+    if context.head[3] == "prediction":
         return None
     accepted = all(context.provenance.get(end) == "prediction" for end in ends)
     return "prediction" if accepted and (*ends, kind) in context.predicted else "manual"

@@ -64,9 +64,11 @@ class ConvertStage:
 
 
 def _line(summary: dict[str, Any]) -> str:
+    versions = summary["review_versions_not_converted"]
     return (
         f"convert {summary['export']}: {summary['tasks']} tasks, {summary['result_items_converted']} result "
         f"items in tables, {summary['result_items_quarantined']} quarantined"
+        + (f" (a review project's: {versions} annotators' versions not converted again)" if versions else "")
     )
 
 

@@ -17,9 +17,10 @@ from newsspan.dataset.errors import InputError
 from newsspan.dataset.io import ensure_folder, file_sha256, write_json
 from newsspan.labeling.sync import Project
 
-__all__ = ["EXPORT_FILE", "ExportInfo", "count_tasks", "pull_export"]
+__all__ = ["EXPORT_FILE", "REVIEW_EXPORT_FILE", "ExportInfo", "count_tasks", "pull_export"]
 
 EXPORT_FILE = "label-studio-export.json"
+REVIEW_EXPORT_FILE = "label-studio-review-export.json"  # the review project's (`label pull --review`)
 
 
 class Exporter(Protocol):
@@ -40,11 +41,11 @@ class ExportInfo:
     pulled_at: str
 
 
-def pull_export(backend: Exporter, project: Project, out: Path) -> ExportInfo:
-    """Download ``project``'s full JSON export into ``out``/label-studio-export.json."""
+def pull_export(backend: Exporter, project: Project, out: Path, *, name: str = EXPORT_FILE) -> ExportInfo:
+    """Download ``project``'s full JSON export into ``out``/``name``."""
     ensure_folder(out)
-    final = out / EXPORT_FILE
-    temp = out / f".{EXPORT_FILE}.partial"
+    final = out / name
+    temp = out / f".{name}.partial"
     try:
         size = backend.download_export(project, temp)
         tasks = count_tasks(temp)
@@ -61,7 +62,7 @@ def pull_export(backend: Exporter, project: Project, out: Path) -> ExportInfo:
         temp.replace(final)
     finally:
         temp.unlink(missing_ok=True)
-    write_json(asdict(info), out / f"{EXPORT_FILE.removesuffix('.json')}.meta.json")
+    write_json(asdict(info), out / f"{name.removesuffix('.json')}.meta.json")
     return info
 
 

@@ -8,6 +8,10 @@ Per document, over its human, not cancelled annotations (``n`` of them):
 * ``prefer``: a reviewer's annotation (a named reviewer, or Label Studio's ground-truth flag)
   is the gold layer of its document; documents without one fall back to ``majority``.
 
+Whatever the strategy, a document adjudicated in the review project (``label review``: an
+annotation of origin ``review``, the latest if several) takes that adjudication as its gold
+layer, every row of it with provenance ``adjudicated``.
+
 Relations are gold when both ends are gold spans and the same rule holds for the relation;
 document stance and quote stance (on gold QUOTE spans) by the same rule over the annotations
 that gave one. Every gold span lists the annotations that support it. Whatever did not become
@@ -25,7 +29,7 @@ from typing import Any
 import pyarrow as pa
 
 from newsspan.dataset.config import GoldOptions
-from newsspan.dataset.schema import QUOTE
+from newsspan.dataset.schema import ADJUDICATED, QUOTE
 
 __all__ = ["CONFLICTS_SCHEMA", "GoldResult", "adjudicate", "gold_provenance"]
 
@@ -60,7 +64,8 @@ class GoldResult:
 
 @dataclass
 class _Doc:
-    annotations: list[dict[str, Any]] = field(default_factory=list)
+    annotations: list[dict[str, Any]] = field(default_factory=list)  # human, not cancelled
+    reviews: list[dict[str, Any]] = field(default_factory=list)  # adjudications from the review project
     spans: dict[str, dict[SpanKey, str]] = field(default_factory=lambda: defaultdict(dict))  # ann -> key -> region
     relations: dict[str, set[tuple[str, SpanKey, SpanKey]]] = field(default_factory=lambda: defaultdict(set))
     doc_stance: dict[str, str] = field(default_factory=dict)
@@ -78,11 +83,15 @@ def adjudicate(
     result = GoldResult()
     for doc_id in sorted(docs):
         doc = docs[doc_id]
-        if not doc.annotations:
+        if not doc.annotations and not doc.reviews:
             continue
         result.documents += 1
         reviewer = _reviewer(doc, options) if options.strategy == "prefer" else None
-        if len(doc.annotations) == 1 or reviewer is not None:
+        if doc.reviews:
+            review = max(doc.reviews, key=lambda a: (str(a["updated_at"] or ""), a["annotation_id"]))
+            result.by_rule["review project"] += 1
+            _emit(result, doc_id, doc, [review["annotation_id"]], need=1, adjudicated=True)
+        elif len(doc.annotations) == 1 or reviewer is not None:
             chosen = reviewer or doc.annotations[0]
             result.by_rule["single annotation" if reviewer is None else "reviewer"] += 1
             _emit(result, doc_id, doc, [chosen["annotation_id"]], need=1)
@@ -99,9 +108,10 @@ def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance
     docs: dict[str, _Doc] = defaultdict(_Doc)
     usable = {}
     for row in annotations.to_pylist():
-        if row["origin"] == "human" and not row["cancelled"]:
+        if row["origin"] in ("human", "review") and not row["cancelled"]:
             usable[row["annotation_id"]] = row
-            docs[row["doc_id"]].annotations.append(row)
+            doc = docs[row["doc_id"]]
+            (doc.annotations if row["origin"] == "human" else doc.reviews).append(row)
     keys: dict[tuple[str, str], SpanKey] = {}
     for row in spans.to_pylist():
         if row["annotation_id"] in usable:
@@ -140,9 +150,12 @@ def _region(doc_id: str, key: SpanKey) -> str:
     return "g" + hashlib.sha1(f"{doc_id}|{key}".encode()).hexdigest()[:9]
 
 
-def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need: int) -> None:
-    base = {"doc_id": doc_id, "annotation_id": f"{GOLD}:{doc_id}", "annotator": GOLD, "origin": GOLD}
+def _emit(
+    result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need: int, adjudicated: bool = False
+) -> None:
+    base: dict[str, Any] = {"doc_id": doc_id, "annotation_id": f"{GOLD}:{doc_id}", "annotator": GOLD, "origin": GOLD}
     result.annotations.append(base | {"task_id": None, "cancelled": False, "ground_truth": False})
+    decided = {"provenance": ADJUDICATED if adjudicated else None}  # of relations and stance
     support: dict[SpanKey, list[str]] = defaultdict(list)
     for voter in voters:
         for key in doc.spans.get(voter, {}):
@@ -160,22 +173,23 @@ def _emit(result: GoldResult, doc_id: str, doc: _Doc, voters: list[str], *, need
                 "end": end,
                 "text": doc.texts[key],
                 "support": sorted(support[key]),
-                "provenance": gold_provenance([doc.provenance.get((who, key)) for who in support[key]]),
+                "provenance": ADJUDICATED
+                if adjudicated
+                else gold_provenance([doc.provenance.get((who, key)) for who in support[key]]),
             }
         )
     _span_conflicts(result, doc_id, support, gold, len(voters))
     votes: Counter[tuple[str, SpanKey, SpanKey]] = Counter(r for v in voters for r in doc.relations.get(v, set()))
     for (kind, a, b), count in sorted(votes.items()):
         if a in gold and b in gold and count >= need:
-            result.relations.append(
-                base | {"relation": kind, "from_region_id": _region(doc_id, a), "to_region_id": _region(doc_id, b)}
-            )
+            ends = {"from_region_id": _region(doc_id, a), "to_region_id": _region(doc_id, b)}
+            result.relations.append(base | decided | {"relation": kind} | ends)
         else:
             value = f"{kind} ({count} of {len(voters)})"
             result.conflicts.append(
                 _conflict(doc_id, "relation", "relation not adjudicated", a, value=value, annotations=len(voters))
             )
-    with_target = base | {"target": doc.target}
+    with_target = base | decided | {"target": doc.target}
     _stance(result, with_target, doc_id, {v: doc.doc_stance[v] for v in voters if v in doc.doc_stance}, None, need)
     for key in sorted(k for k in gold if k[1] == QUOTE):
         given = {v: doc.quote_stance[v][key] for v in voters if key in doc.quote_stance.get(v, {})}

@@ -78,6 +78,7 @@ def _counts(options: Any, result: Any) -> dict[str, Any]:
         "reviewers": list(options.reviewers),
         "documents": result.documents,
         "decided_by": dict(sorted(result.by_rule.items())),
+        "adjudicated_in_review": result.by_rule.get("review project", 0),
         "gold_spans": len(result.spans),
         "gold_relations": len(result.relations),
         "gold_stance": len(result.stance),

@@ -5,7 +5,12 @@ conflict into a review project (``label_studio.project_title`` + `` review``), w
 annotation of it is shown as a prediction whose model version is its annotator's pseudonym
 (``annotator-…``, as in the dataset): the reviewer compares the versions in the task's
 predictions (Label Studio pre-fills the draft from one of them) and submits the adjudicated one.
-Pushing again adds nothing already there. Reading the review back as gold is not done yet.
+Pushing again adds nothing already there. The tasks' data carry ``newsspan_review``, so the
+review project's export (``label pull --review``, or ``build --from-label-studio``, which pulls
+it when it exists), given to ``build`` beside the annotation project's, converts its
+annotations as origin ``review``: the gold stage takes each as its document's gold layer, with
+provenance ``adjudicated``, and the annotators' versions in its predictions are not converted a
+second time.
 """
 
 from __future__ import annotations
@@ -23,9 +28,10 @@ from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.io import read_table
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, RELATIONS, SPANS, STANCE
+from newsspan.labeling.convert import REVIEW_KEY
 from newsspan.labeling.sync import Project, PushReport
 
-__all__ = ["REVIEW_SUFFIX", "push_review", "review_versions"]
+__all__ = ["REVIEW_SUFFIX", "push_review", "review_options", "review_versions"]
 
 REVIEW_SUFFIX = " review"
 
@@ -83,8 +89,14 @@ def push_review(options: LabelStudioOptions, build: Path) -> tuple[PushReport, P
         tables["documents"], tables["annotations"], tables["spans"], tables["relations"], tables["stance"], doc_ids
     )
     predictions = predictions_by_document(spans, relations, stance, source=folder.table(SPANS))
-    review = dataclasses.replace(options, project_id=None, project_title=options.project_title + REVIEW_SUFFIX)
+    review = review_options(options)
     backend = connect(review)
     project = ensure_project(backend, project_id=None, title=review.project_title, label_config=label_config_xml())
-    report = push_tasks(backend, project, document_tasks(documents), predictions, batch_size=review.batch_size)
+    tasks = [data | {REVIEW_KEY: True} for data in document_tasks(documents)]
+    report = push_tasks(backend, project, tasks, predictions, batch_size=review.batch_size)
     return report, project, len(doc_ids)
+
+
+def review_options(options: LabelStudioOptions) -> LabelStudioOptions:
+    """The Label Studio options of the review project of ``options``' project."""
+    return dataclasses.replace(options, project_id=None, project_title=options.project_title + REVIEW_SUFFIX)

@@ -42,6 +42,7 @@ class ConvertSummary:
     annotations: int = 0
     items: int = 0
     items_quarantined: int = 0
+    review_versions: int = 0  # predictions of review tasks (annotators' versions), left out on purpose
     rows: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     repairs: Counter[str] = field(default_factory=Counter)
@@ -62,6 +63,7 @@ class ConvertSummary:
             "result_items": self.items,
             "result_items_converted": self.items_converted,
             "result_items_quarantined": self.items_quarantined,
+            "review_versions_not_converted": self.review_versions,
             "rows": dict(sorted(self.rows.items())),
             "quarantine_reasons": dict(sorted(self.reasons.items())),
             "repairs": dict(sorted(self.repairs.items())),
@@ -212,6 +214,7 @@ def _one_task(
     summary.annotations += len(rows.annotations)
     summary.items += rows.items
     summary.items_quarantined += rows.items_rejected
+    summary.review_versions += rows.review_versions
     summary.reasons.update(r.reason for r in rows.rejections)
     summary.repairs.update(rows.repairs)
 

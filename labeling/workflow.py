@@ -14,11 +14,11 @@ from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE
 from newsspan.labeling.client import connect
 from newsspan.labeling.config import label_config_xml
-from newsspan.labeling.export import pull_export
+from newsspan.labeling.export import EXPORT_FILE, REVIEW_EXPORT_FILE, pull_export
 from newsspan.labeling.sync import Project, PushReport, ensure_project, push_tasks
 from newsspan.labeling.tasks import document_tasks, predictions_by_document
 
-__all__ = ["pull_project", "push_documents", "score_report"]
+__all__ = ["pull_project", "push_documents", "review_exists", "score_report"]
 
 
 def push_documents(
@@ -57,17 +57,33 @@ def push_documents(
     return report, project
 
 
-def pull_project(options: LabelStudioOptions, out: Path) -> dict[str, Any]:
-    """Pull the configured project's full JSON export into ``out``."""
+def pull_project(options: LabelStudioOptions, out: Path, *, review: bool = False) -> dict[str, Any]:
+    """Pull the configured project's full JSON export into ``out`` (``review``: its review
+    project's, from ``label review``, into ``label-studio-review-export.json``)."""
+    from newsspan.labeling.review import review_options
+
     backend = connect(options)
+    if review:
+        options = review_options(options)
     project = backend.find_project(project_id=options.project_id, title=options.project_title)
     if project is None:
         wanted = options.project_id if options.project_id is not None else repr(options.project_title)
-        raise NewsspanError(
-            f"Label Studio at {backend.url} has no project {wanted}; push documents first "
-            "(`newsspan label push`) or set label_studio.project_id / project_title in newsspan.toml"
+        how = (
+            "run `newsspan label review BUILD` first"
+            if review
+            else "push documents first (`newsspan label push`) or set label_studio.project_id / project_title "
+            "in newsspan.toml"
         )
-    return asdict(pull_export(backend, project, out))
+        raise NewsspanError(f"Label Studio at {backend.url} has no project {wanted}; {how}")
+    return asdict(pull_export(backend, project, out, name=REVIEW_EXPORT_FILE if review else EXPORT_FILE))
+
+
+def review_exists(options: LabelStudioOptions) -> bool:
+    """Whether the configured project has a review project on the server (``label review``)."""
+    from newsspan.labeling.review import review_options
+
+    review = review_options(options)
+    return connect(options).find_project(project_id=None, title=review.project_title) is not None
 
 
 def _tables_of(path: Path) -> Path:

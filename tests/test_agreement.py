@@ -208,3 +208,21 @@ def test_spans_accepted_from_a_prediction_unchanged_can_be_left_out_and_are_coun
     left_out = compute_agreement(annotations, spans, stance, exclude_accepted=True)
     assert entity_f1(left_out) == 0.0, "what the annotators drew themselves: no agreement"
     assert left_out.provenance == {"manual": 2, "prediction": 2} and left_out.excluded_accepted
+
+
+def test_a_reviewers_adjudication_is_not_an_annotator():
+    # a review project's annotation (origin review) was made after seeing both versions: counting
+    # it would make a third, dependent annotator and raise every figure
+    annotations, spans, stance = _tables()
+    review = {"doc_id": "d2", "annotation_id": "r1", "annotator": "lead@x.org", "origin": "review"}
+    annotations = pa.concat_tables(
+        [
+            annotations,
+            pa.Table.from_pylist([review | {"cancelled": False, "ground_truth": False}], schema=annotations.schema),
+        ]
+    )
+    region = {"region_id": "v", "layer": "entity", "label": "ORG", "start": 0, "end": 4, "text": "x"}
+    spans = pa.concat_tables([spans, pa.Table.from_pylist([review | region], schema=spans.schema)])
+    report = compute_agreement(annotations, spans, stance)
+    assert report.annotators == [A, B]
+    assert _row(report, ("*", "*"), "entity", "*")["spans_a"] == 4

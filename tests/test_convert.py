@@ -58,6 +58,13 @@ def test_export_case_converts_to_its_golden_tables(name, tmp_path):
     if "annotations" in expected:
         got = [[a["annotation_id"], a["annotator"], a["cancelled"]] for a in _read(out, "annotations")]
         assert got == expected["annotations"]
+    if "origins" in expected:  # a review project's task: its annotations are adjudications
+        assert [a["origin"] for a in _read(out, "annotations")] == expected["origins"]
+        assert {s["origin"] for s in spans} == set(expected["origins"])
+    if "provenance" in expected:
+        assert [s["provenance"] for s in spans] == expected["provenance"]
+    for key, value in expected.get("summary", {}).items():
+        assert summary.as_dict()[key] == value, key
     quarantine = _read(out, "quarantine")
     fields = ("reason", "source", "doc_id")
     assert [[q[f] for f in fields] for q in quarantine] == [[w[f] for f in fields] for w in expected["quarantine"]]

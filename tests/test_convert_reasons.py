@@ -34,7 +34,7 @@ def test_every_convert_reason_has_a_golden_case(reason):
 
 def test_every_golden_reason_is_in_the_catalogue():
     stray = {reason: sorted(cases) for reason, cases in GOLDEN.items() if reason not in CONVERT_REASONS}
-    assert stray == {}, "declare these in newsspan.labeling.convert.ConvertReason (or fix the case)"
+    assert stray == {}, "declare these in newsspan.labeling.convert_reasons.ConvertReason (or fix the case)"
 
 
 def test_the_catalogue_names_each_reason_once_and_includes_the_alignment_refusals():

@@ -132,3 +132,55 @@ def test_gold_command_adds_gold_rows_and_reports_conflicts(runner, tmp_path):
     assert json.loads(again.stdout) == summary
     assert pq.read_table(out / "gold_conflicts.parquet").num_rows == summary["conflicts"]
     assert "## Conflicts for review" in (out / "gold.md").read_text()
+
+
+def _with_review(tables: tuple[pa.Table, ...]) -> tuple[pa.Table, ...]:
+    """The tables plus a reviewer's adjudication of d1 from the review project (origin review)."""
+    annotations, spans, relations, stance = (t.to_pylist() for t in tables)
+    base = {"doc_id": "d1", "annotation_id": "r9", "annotator": "Lead", "origin": "review"}
+    annotations.append(base | {"cancelled": False, "ground_truth": False, "updated_at": None})
+    for region, (label, start, end, provenance) in {
+        "x1": ("PERSON", 10, 16, "prediction"),  # B's version, accepted
+        "x2": ("QUOTE", 30, 40, "prediction-changed"),
+        "x3": ("SPEAKER", 41, 45, "manual"),
+    }.items():
+        layer = LAYER.get(label, "entity")
+        spans.append(
+            base
+            | {"region_id": region, "layer": layer, "label": label, "start": start, "end": end, "text": "t"}
+            | {"provenance": provenance}
+        )
+    relations.append(base | {"relation": "said_by", "from_region_id": "x2", "to_region_id": "x3"})
+    stance.append(base | {"scope": "document", "region_id": None, "target": "T", "value": "NEUTRAL"})
+    return tuple(
+        pa.Table.from_pylist(rows, schema=t.schema)
+        for rows, t in zip((annotations, spans, relations, stance), tables, strict=True)
+    )
+
+
+@pytest.mark.parametrize("strategy", ["majority", "prefer"])
+def test_a_review_project_adjudication_is_its_documents_gold_layer(strategy):
+    result = adjudicate(*_with_review(_tables()), options=GoldOptions(strategy=strategy))
+    d1 = [s for s in result.spans if s["doc_id"] == "d1"]
+    # the reviewer's version whole, not the majority's ORG and not C's ground-truth flag
+    assert {(s["label"], s["start"], s["end"]) for s in d1} == {
+        ("PERSON", 10, 16),
+        ("QUOTE", 30, 40),
+        ("SPEAKER", 41, 45),
+    }
+    assert {s["provenance"] for s in d1} == {"adjudicated"} and all(s["support"] == ["r9"] for s in d1)
+    relation = [r for r in result.relations if r["doc_id"] == "d1"]
+    assert [(r["relation"], r["provenance"]) for r in relation] == [("said_by", "adjudicated")]
+    (stance,) = [s for s in result.stance if s["doc_id"] == "d1"]
+    assert (stance["value"], stance["provenance"]) == ("NEUTRAL", "adjudicated")
+    assert not [c for c in result.conflicts if c["doc_id"] == "d1"]  # the reviewer settled them
+    assert result.by_rule["review project"] == 1
+    d2 = [s for s in result.spans if s["doc_id"] == "d2"]  # not reviewed: decided as before
+    assert [(s["label"], s["provenance"]) for s in d2] == [("DATE", None)]
+
+
+def test_a_cancelled_review_leaves_the_document_to_the_strategy():
+    annotations, *rest = _with_review(_tables())
+    rows = [a | {"cancelled": a["origin"] == "review"} for a in annotations.to_pylist()]
+    result = adjudicate(pa.Table.from_pylist(rows, schema=annotations.schema), *rest, options=GoldOptions())
+    assert "review project" not in result.by_rule and result.by_rule["majority (2 of 3)"] == 1

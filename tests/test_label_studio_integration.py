@@ -436,3 +436,64 @@ def test_label_review_pushes_each_conflict_with_every_annotators_version(label_s
         runner.invoke(cli, ["label", "review", str(out), "--json"], env=_env(options, credentials)).stdout
     )
     assert (again["created"], again["predictions_added"]) == (0, 0), "a second review push adds nothing"
+
+
+def test_a_review_comes_back_as_the_gold_layer_of_its_document(label_studio, tmp_path, runner):
+    """The return half of `label review`: a reviewer submits one annotator's version of a
+    conflicting document in the review project; `label pull --review` and a build with both
+    exports make it that document's gold layer (provenance adjudicated) and settle its conflicts."""
+    import importlib.resources
+
+    from label_studio_sdk import LabelStudio
+
+    from newsspan.labeling.workflow import review_exists
+
+    options, _, credentials = label_studio
+    env = _env(options, credentials)
+    first = tmp_path / "first"
+    assert runner.invoke(cli, ["-q", "build", "--out", str(first)]).exit_code == 0
+    report = json.loads(runner.invoke(cli, ["label", "review", str(first), "--json"], env=env).stdout)
+    assert review_exists(options)
+    admin = LabelStudio(base_url=options.url, api_key=credentials.token)
+    task = sorted(admin.tasks.list(project=report["project_id"], fields="all"), key=lambda t: t.data["doc_id"])[0]
+    assert task.data["newsspan_review"] is True
+    doc_id = task.data["doc_id"]
+    version = next(p if isinstance(p, dict) else p.dict() for p in task.predictions)
+    chosen = [
+        item for item in version["result"] if item.get("type") == "labels"
+    ]  # its spans, as the reviewer keeps them
+    admin.annotations.create(id=task.id, result=chosen, lead_time=40.0)
+
+    work = tmp_path / "pulled"
+    pulled = runner.invoke(cli, ["label", "pull", "--review", "--out", str(work), "--json"], env=env)
+    assert pulled.exit_code == 0, pulled.output
+    review_export = work / "label-studio-review-export.json"
+    assert json.loads(pulled.stdout)["project_title"] == "newsspan review" and review_export.is_file()
+    sample = importlib.resources.files("newsspan.dataset.sample").joinpath("label-studio-export.json")
+    with importlib.resources.as_file(sample) as sample_export:
+        second = tmp_path / "second"
+        built = runner.invoke(
+            cli,
+            ["-q", "build", "--export", str(sample_export), "--export", str(review_export), "--out", str(second)],
+        )
+    assert built.exit_code == 0, built.output
+    gold = [
+        s
+        for s in pq.read_table(second / "spans.parquet").to_pylist()
+        if s["origin"] == "gold" and s["doc_id"] == doc_id
+    ]
+    wanted = {(i["value"]["labels"][0], i["value"]["start"], i["value"]["end"]) for i in chosen}
+    assert {(s["label"], s["start"], s["end"]) for s in gold} == wanted
+    assert {s["provenance"] for s in gold} == {"adjudicated"}
+    summary = json.loads((second / "gold.json").read_text())
+    assert summary["adjudicated_in_review"] == 1 and summary["decided_by"]["review project"] == 1
+    assert doc_id not in set(pq.read_table(second / "gold_conflicts.parquet")["doc_id"].to_pylist())
+    before = json.loads((first / "agreement.json").read_text())["annotators"]
+    assert json.loads((second / "agreement.json").read_text())["annotators"] == before, "the reviewer is no annotator"
+    reviews = [a for a in pq.read_table(second / "annotations.parquet").to_pylist() if a["origin"] == "review"]
+    assert [(a["doc_id"], a["annotator"]) for a in reviews] == [(doc_id, credentials.username)]
+    versions = sum(len(t.predictions) for t in admin.tasks.list(project=report["project_id"], fields="all"))
+    converted = json.loads((second / "manifest.json").read_text())["convert"]
+    assert [c["review_versions_not_converted"] for c in converted] == [0, versions]
+    assert converted[1]["result_items_quarantined"] == 0
+    assert "provenance `adjudicated`" in (second / "README.md").read_text()

@@ -29,7 +29,7 @@ def test_starting_label_sets_are_declared():
         ("refers_to", "SPEAKER", "SPEAKER"),
     ]
     assert schema.STANCE_VALUES == ("FAVOR", "AGAINST", "NEUTRAL", "UNCLEAR")
-    assert schema.ORIGINS == ("human", "prediction", "gold")
+    assert schema.ORIGINS == ("human", "prediction", "review", "gold")
 
 
 @pytest.mark.parametrize(("label", "layer"), [("ORG", "entity"), ("CUE", "quote"), ("PROMO", "boilerplate")])
