@@ -167,6 +167,9 @@ class LabelStudioOptions(_Options):
     # key, or generated and stored (mode 0600) in data_dir/credentials.json.
     username: str = "admin@newsspan.local"
     password: str | None = None
+    # Tasks open with the predictions in the draft ("Use predictions to prelabel tasks"), so Submit
+    # accepts what is left untouched; false: the label stream starts blank, predictions kept.
+    prefill_predictions: bool = True
     # Tasks per import request: Label Studio imports 1,000 tasks in ~0.3 s; 200 keeps requests small.
     batch_size: int = 200
     # Tries per request on a 5xx or a dropped connection, with backoff doubling from `backoff` s.
@@ -298,14 +301,10 @@ class PreannotateOptions(_Options):
             if getattr(self, name) < 0:
                 raise ConfigError(f"preannotate.{name} must be >= 0, got {getattr(self, name)}")
         shares = (
-            "stopwords_low",
-            "stopwords_high",
-            "sentence_stopwords_min",
-            "topic_min_overlap",
-            "repeat_min_share",
-            "repeat_prose_share",
-        )
-        for name in (*shares, "prose_loss_share"):
+            "stopwords_low", "stopwords_high", "sentence_stopwords_min", "topic_min_overlap", "repeat_min_share",
+            "repeat_prose_share", "prose_loss_share",
+        )  # fmt: skip
+        for name in shares:
             if not 0 <= getattr(self, name) <= 1:
                 raise ConfigError(f"preannotate.{name} must be in [0, 1], got {getattr(self, name)}")
         if self.title_weight < 0:

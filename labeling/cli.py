@@ -109,24 +109,41 @@ def stop(ctx: click.Context) -> None:
     help="A spans.parquet of predictions; relations.parquet and stance.parquet beside it are sent too.",
 )
 @click.option("--stance-target", help="Stance target for documents that have none.")
+@click.option(
+    "--prefill/--no-prefill",
+    default=None,
+    help="Open tasks with the predictions in the annotator's draft, or blank with the predictions "
+    "kept on the task [default: label_studio.prefill_predictions, true].",
+)
 @json_option
 @click.pass_context
 def push(
-    ctx: click.Context, documents: Path, predictions: Path | None, stance_target: str | None, as_json: bool
+    ctx: click.Context,
+    documents: Path,
+    predictions: Path | None,
+    stance_target: str | None,
+    prefill: bool | None,
+    as_json: bool,
 ) -> None:
     """Create or update the project and import DOCUMENTS as tasks, with predictions.
 
     Idempotent: documents already in the project (matched on doc_id) are skipped; one whose
     text changed since it was pushed is reported, not re-imported. A failed batch stops with
-    what was imported; running the same command again resumes.
+    what was imported; running the same command again resumes. Label Studio opens a task with
+    its predictions already in the draft, so Submit accepts what the annotator left untouched;
+    --no-prefill keeps the predictions on the tasks (exported, scored) and the label stream
+    ("Label All Tasks") serves tasks blank.
 
     \b
     Example:
       newsspan label push build/t/documents.parquet --predictions build/pre/spans.parquet
+      newsspan label push build/t/documents.parquet --predictions build/pre/spans.parquet --no-prefill
     """
     from newsspan.labeling.workflow import push_documents
 
     options = _options(ctx)
+    if prefill is not None:
+        options = options.replace(prefill_predictions=prefill)
     with progress_bar(ctx, "push: batches", unit="items") as progress:
         report, project = push_documents(
             options, documents, predictions=predictions, stance_target=stance_target, progress=progress
@@ -135,7 +152,10 @@ def push(
 
     url = f"{resolve_url(options)}/projects/{project.id}/data"  # where the annotators start
     _print(
-        ctx, as_json, {"project_id": project.id, "project_title": project.title, "project_url": url, **report.as_dict()}
+        ctx,
+        as_json,
+        {"project_id": project.id, "project_title": project.title, "project_url": url}
+        | {"prefill_predictions": project.prefill, **report.as_dict()},
     )
     if report.without_stance_target:
         stderr_console(ctx).print(
@@ -191,9 +211,7 @@ def pull(ctx: click.Context, out: Path, review: bool, as_json: bool) -> None:
     \b
     Example:
       newsspan label pull --out build/t
-      newsspan label pull --review --out build/t
-      newsspan build ARTICLES --export build/t/label-studio-export.json \\
-          --export build/t/label-studio-review-export.json
+      newsspan label pull --review --out build/t    # then build with both --export files
     """
     from newsspan.labeling.workflow import pull_project
 

@@ -128,11 +128,15 @@ class SdkBackend:
         matching = sorted((p for p in projects if p.title == title), key=lambda p: p.id)
         return self._project(matching[0]) if matching else None
 
-    def create_project(self, *, title: str, label_config: str) -> Project:
+    def create_project(self, *, title: str, label_config: str, prefill: bool = True) -> Project:
         created = self.call(
             f"create project '{title}'",
             lambda: self.client.projects.create(
-                title=title, label_config=label_config, expert_instruction=instructions_html(), show_instruction=True
+                title=title,
+                label_config=label_config,
+                expert_instruction=instructions_html(),
+                show_instruction=True,
+                show_collab_predictions=prefill,
             ),
         )
         log.info("created Label Studio project %s '%s'", created.id, title)
@@ -144,6 +148,12 @@ class SdkBackend:
             lambda: self.client.projects.update(
                 id=project.id, label_config=label_config, expert_instruction=instructions_html(), show_instruction=True
             ),
+        )
+
+    def set_prefill(self, project: Project, prefill: bool) -> None:
+        self.call(
+            f"set whether the tasks of project {project.id} open pre-filled",
+            lambda: self.client.projects.update(id=project.id, show_collab_predictions=prefill),
         )
 
     def existing_tasks(self, project: Project) -> dict[str, ExistingTask]:
@@ -214,4 +224,5 @@ class SdkBackend:
     @staticmethod
     def _project(found: Any) -> Project:
         annotations = int(getattr(found, "total_annotations_number", 0) or 0)
-        return Project(found.id, found.title or "", found.label_config or "", annotations)
+        prefill = getattr(found, "show_collab_predictions", True) is not False
+        return Project(found.id, found.title or "", found.label_config or "", annotations, prefill)

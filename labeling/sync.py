@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from newsspan.dataset.errors import NewsspanError, SyncError
@@ -33,6 +33,7 @@ class Project:
     title: str
     label_config: str
     annotations: int  # how many annotations exist (changing labels could orphan them)
+    prefill: bool = True  # tasks open with predictions in the draft (show_collab_predictions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +49,20 @@ class Backend(Protocol):
     """What sync needs from Label Studio."""
 
     def find_project(self, *, project_id: int | None, title: str) -> Project | None: ...
-    def create_project(self, *, title: str, label_config: str) -> Project: ...
+    def create_project(self, *, title: str, label_config: str, prefill: bool = True) -> Project: ...
     def update_config(self, project: Project, label_config: str) -> None: ...
+    def set_prefill(self, project: Project, prefill: bool) -> None: ...
     def existing_tasks(self, project: Project) -> dict[str, ExistingTask]: ...
     def import_tasks(self, project: Project, tasks: list[dict[str, Any]]) -> list[int]: ...
     def add_prediction(self, task_id: int, prediction: dict[str, Any]) -> None: ...
     def update_task_data(self, task_id: int, data: dict[str, Any]) -> None: ...
 
 
-def ensure_project(backend: Backend, *, project_id: int | None, title: str, label_config: str) -> Project:
-    """Find or create the project; update its config when the schema changed.
+def ensure_project(
+    backend: Backend, *, project_id: int | None, title: str, label_config: str, prefill: bool | None = None
+) -> Project:
+    """Find or create the project; update its config when the schema changed, and whether tasks
+    open pre-filled with predictions when ``prefill`` is given and differs.
 
     Refuses a change that removes labels while the project has annotations, naming the labels.
     """
@@ -68,7 +73,11 @@ def ensure_project(backend: Backend, *, project_id: int | None, title: str, labe
                 f"Label Studio has no project {project_id}; fix label_studio.project_id in newsspan.toml "
                 "or remove it to create a project by title"
             )
-        return backend.create_project(title=title, label_config=label_config)
+        return backend.create_project(title=title, label_config=label_config, prefill=prefill is not False)
+    if prefill is not None and project.prefill != prefill:
+        backend.set_prefill(project, prefill)
+        log.info("project %s: tasks %s open pre-filled with predictions", project.id, "now" if prefill else "no longer")
+        project = replace(project, prefill=prefill)
     if project.label_config.strip() == label_config.strip():
         return project
     removed = sorted(_labels(project.label_config) - _labels(label_config))

@@ -205,8 +205,10 @@ def _one_task(
         derived[doc_id] = (text_sha256(data["text"]), target or None)
         batches.add("documents", [_document_row(task, data, doc_id)])
         summary.rows["documents"] += 1
-    text, target = known[doc_id] if known is not None else (data["text"], derived[doc_id][1])
-    rows: TaskRows = convert_task(task, text, target=target, max_shift=max_shift)
+    text, document_target = known[doc_id] if known is not None else (data["text"], derived[doc_id][1])
+    # the target the annotator was shown (push --stance-target fills it in the task) wins over the
+    # documents table's, which may have none
+    rows: TaskRows = convert_task(task, text, target=target or document_target, max_shift=max_shift)
     for name in ("annotations", "spans", "relations", "stance"):
         batches.add(name, getattr(rows, name))
         summary.rows[name] += len(getattr(rows, name))

@@ -51,7 +51,11 @@ def push_documents(
             )
     backend = connect(options)
     project = ensure_project(
-        backend, project_id=options.project_id, title=options.project_title, label_config=label_config_xml()
+        backend,
+        project_id=options.project_id,
+        title=options.project_title,
+        label_config=label_config_xml(),
+        prefill=options.prefill_predictions,
     )
     report = push_tasks(backend, project, tasks, proposed, batch_size=options.batch_size, progress=progress)
     return report, project

@@ -78,3 +78,39 @@ def label_studio(tmp_path_factory):
             stop_server(data_dir)
     finally:
         os.environ.update(saved)
+
+
+# Debian's Chromium as the probe of this machine starts it: headless, no sandbox (CI runs as
+# root), and none of the background connections this closed network refuses.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's package, driven by Playwright; Playwright's own browser
+    download cannot work here). `.ci/run` installs it; locally the browser tests skip without it."""
+    chromium = Path(os.environ.get("NEWSSPAN_CHROMIUM", "/usr/bin/chromium"))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not chromium.is_file():
+        message = f"browser tests need Playwright (the dev extra) and Chromium at {chromium} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(chromium), args=list(CHROMIUM_ARGS))
+        try:
+            yield launched
+        finally:
+            launched.close()

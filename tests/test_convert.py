@@ -250,3 +250,16 @@ def test_a_gold_span_is_a_prediction_only_when_no_supporter_touched_it():
     assert gold_provenance(["prediction", "prediction-changed"]) == "prediction-changed"
     assert gold_provenance(["prediction", "manual"]) == "manual", "one annotator drew it by hand"
     assert gold_provenance([None, None]) is None, "an export that says nothing stays unknown"
+
+
+def test_the_stance_target_the_annotator_was_shown_wins_over_a_documents_table_without_one(tmp_path):
+    # `label push --stance-target` fills the task's data; the documents built again from the
+    # articles have no target, and the stance rows must still say what the stance is toward
+    case = CASES / "quote_relations_stance"
+    (tmp_path / "case").mkdir()
+    documents = json.loads((case / "documents.json").read_text(encoding="utf-8"))
+    (tmp_path / "case" / "documents.json").write_text(
+        json.dumps([d | {"stance_target": None} for d in documents]), encoding="utf-8"
+    )
+    convert_export(case / "export.json", tmp_path / "out", documents=_documents(tmp_path / "case", tmp_path))
+    assert {s["target"] for s in _read(tmp_path / "out", "stance")} == {"the panel"}

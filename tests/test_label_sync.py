@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Any
 
@@ -24,19 +25,24 @@ class FakeLabelStudio:
         self.tasks: dict[int, dict[str, Any]] = {}
         self.import_calls: list[int] = []
         self.fail_batches = fail_batches or set()
+        self.prefill_calls: list[bool] = []
 
     def find_project(self, *, project_id, title):
         if project_id is not None:
             return self.projects.get(project_id)
         return next((p for p in self.projects.values() if p.title == title), None)
 
-    def create_project(self, *, title, label_config):
-        project = Project(len(self.projects) + 1, title, label_config, 0)
+    def create_project(self, *, title, label_config, prefill=True):
+        project = Project(len(self.projects) + 1, title, label_config, 0, prefill)
         self.projects[project.id] = project
         return project
 
     def update_config(self, project, label_config):
-        self.projects[project.id] = Project(project.id, project.title, label_config, project.annotations)
+        self.projects[project.id] = dataclasses.replace(self.projects[project.id], label_config=label_config)
+
+    def set_prefill(self, project, prefill):
+        self.prefill_calls.append(prefill)
+        self.projects[project.id] = dataclasses.replace(self.projects[project.id], prefill=prefill)
 
     def existing_tasks(self, project):
         return {
@@ -209,6 +215,19 @@ def test_config_change_that_drops_labels_with_annotations_is_refused():
     fake.projects[1] = Project(1, "news", old, annotations=0)
     ensure_project(fake, project_id=None, title="news", label_config=label_config_xml())
     assert fake.projects[1].label_config == label_config_xml()
+
+
+def test_prefill_is_set_on_creation_and_changed_only_when_it_differs():
+    fake = FakeLabelStudio()
+    config = label_config_xml()
+    created = ensure_project(fake, project_id=None, title="news", label_config=config, prefill=False)
+    assert created.prefill is False and fake.prefill_calls == []  # created that way, no second request
+    assert ensure_project(fake, project_id=None, title="news", label_config=config, prefill=False).prefill is False
+    assert fake.prefill_calls == []  # unchanged: nothing sent
+    assert ensure_project(fake, project_id=None, title="news", label_config=config, prefill=True).prefill is True
+    assert fake.prefill_calls == [True] and fake.projects[created.id].prefill is True
+    ensure_project(fake, project_id=None, title="news", label_config=config)  # not given: left as it is
+    assert fake.prefill_calls == [True]
 
 
 def test_missing_project_id_is_a_clear_error():
