@@ -196,11 +196,14 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
     table = [r for r in _rows(folder.report_table("agreement")) if r["annotator_a"] == ALL and r["label"] == ALL]
     gold = _json(folder.summary("gold"))
     everyone = len(agreement.get("annotators", []))
-    token_alpha = {  # every annotator together, all labels of a layer
-        r["layer"]: r["alpha"]
-        for r in agreement.get("token_alpha", [])
-        if r["label"] == ALL and len(r["annotators"]) == everyone
-    }
+    token_alpha, unitizing = (  # every annotator together, all labels of a layer
+        {
+            r["layer"]: r["alpha"]
+            for r in agreement.get(key, [])
+            if r["label"] == ALL and len(r["annotators"]) == everyone
+        }
+        for key in ("token_alpha", "unitizing_alpha")
+    )
     return {
         "annotators": len(agreement.get("annotators", [])) or "–",
         "agreement_documents": agreement.get("documents", 0),
@@ -210,6 +213,7 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
                 "exact": _fmt(r["f1_exact"]),
                 "partial": _fmt(r["f1_partial"]),
                 "alpha": _fmt(token_alpha.get(r["layer"])),
+                "unitizing": _fmt(unitizing.get(r["layer"])),
             }
             for r in table
         ],

@@ -124,6 +124,7 @@ class AgreementReport:
     provenance: dict[str, int] = field(default_factory=dict)  # human spans compared, by provenance
     excluded_accepted: bool = False  # spans accepted from a prediction unchanged were left out
     span_alpha: list[dict[str, Any]] = field(default_factory=list)  # token-wise alpha (span_alpha.token_alpha)
+    unitizing_alpha: list[dict[str, Any]] = field(default_factory=list)  # α_U (unitizing_alpha.unitizing_alpha)
 
 
 def compute_agreement(
@@ -137,7 +138,8 @@ def compute_agreement(
     """Agreement figures over the human, not cancelled annotations of documents coded twice or more;
     ``exclude_accepted`` leaves out spans accepted from a prediction unchanged (provenance
     ``prediction``), which agree because the model proposed them. With the documents' ``texts``,
-    also the token-wise alpha per layer, label and pair (:mod:`newsspan.labeling.span_alpha`)."""
+    also the token-wise alpha (:mod:`newsspan.labeling.span_alpha`) and the unitizing alpha
+    (:mod:`newsspan.labeling.unitizing_alpha`) per layer, label and pair."""
     usable = {
         a["annotation_id"]: a
         for a in annotations.to_pylist()
@@ -179,25 +181,36 @@ def compute_agreement(
     annotators = sorted({usable[i]["annotator"] for ids in shared.values() for i in ids})
     alpha = _stance_alpha(usable, shared, spans, stance, annotators)
     table = pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA)
-    span_alpha = [] if texts is None else _token_alpha(texts, usable, shared, coded_spans)
+    coded = {} if texts is None else _coded(texts, usable, shared, coded_spans)
+    span_alpha, unitizing = ([], []) if texts is None else _span_alphas(texts, coded)
     provenance_counts = dict(sorted(provenance.items()))
-    return AgreementReport(table, alpha, len(shared), annotators, provenance_counts, exclude_accepted, span_alpha)
+    return AgreementReport(
+        table, alpha, len(shared), annotators, provenance_counts, exclude_accepted, span_alpha, unitizing
+    )
 
 
-def _token_alpha(
+Coded = dict[str, dict[str, list[tuple[str, str, int, int]]]]  # document -> annotator -> spans
+
+
+def _coded(
     texts: dict[str, str],
     usable: dict[str, dict[str, Any]],
     shared: dict[str, list[str]],
     coded_spans: dict[str, list[tuple[str, str, int, int]]],
-) -> list[dict[str, Any]]:
-    from newsspan.labeling.span_alpha import token_alpha
-
-    coded: dict[str, dict[str, list[tuple[str, str, int, int]]]] = defaultdict(dict)
+) -> Coded:
+    coded: Coded = defaultdict(dict)
     for doc_id, ids in shared.items():
         if doc_id in texts:
             for annotation_id in sorted(ids):  # an annotator's first annotation of the document
                 coded[doc_id].setdefault(usable[annotation_id]["annotator"], coded_spans[annotation_id])
-    return token_alpha(texts, coded)
+    return coded
+
+
+def _span_alphas(texts: dict[str, str], coded: Coded) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    from newsspan.labeling.span_alpha import token_alpha
+    from newsspan.labeling.unitizing_alpha import unitizing_alpha
+
+    return token_alpha(texts, coded), unitizing_alpha(texts, coded)
 
 
 def _stance_alpha(

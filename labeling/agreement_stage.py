@@ -48,6 +48,7 @@ class AgreementStage:
             "stance_alpha": report.alpha,
             "span_provenance": report.provenance,
             "token_alpha": report.span_alpha,
+            "unitizing_alpha": report.unitizing_alpha,
             "excluded_accepted_predictions": report.excluded_accepted,
         }
         write_json(counts, out.summary(NAME))

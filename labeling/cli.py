@@ -267,7 +267,7 @@ def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path,
 @json_option
 @click.pass_context
 def agreement(ctx: click.Context, tables: Path, out: Path | None, exclude_accepted: bool, as_json: bool) -> None:
-    """Inter-annotator agreement: span F1 per layer and label, Krippendorff's alpha for stance.
+    """Inter-annotator agreement: span F1, token and unitizing alpha per layer and label; stance alpha.
 
     Reads annotations, spans and stance from TABLES (a `label convert` or `build` folder);
     writes agreement.parquet (every figure), agreement.json and agreement.md. The report counts

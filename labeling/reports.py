@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsspan.dataset.layout import ALL
@@ -12,6 +13,19 @@ __all__ = ["agreement_markdown", "gold_markdown", "score_markdown"]
 
 def _figure(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def _cell(text: object) -> str:
+    """A string from the data (an annotator's e-mail, a document id, a vote) as inert Markdown:
+    one line, with table pipes, emphasis, links and HTML characters escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _who(names: list[str]) -> str:
+    return ", ".join(_cell(n) for n in names)
 
 
 def _provenance_line(report: AgreementReport) -> str:
@@ -39,7 +53,7 @@ def agreement_markdown(report: AgreementReport) -> str:
         "# Inter-annotator agreement",
         "",
         f"{report.documents} document(s) annotated by two or more of {len(report.annotators)} annotator(s): "
-        f"{', '.join(report.annotators) or 'none'}.",
+        f"{_who(report.annotators) or 'none'}.",
         "Span F1 = 2 × matches / (spans of A + spans of B); exact = same label and offsets, partial = "
         "overlapping spans of the same label, paired one to one.",
         "",
@@ -64,10 +78,11 @@ def agreement_markdown(report: AgreementReport) -> str:
     for row in rows:
         if row["annotator_a"] != ALL and row["label"] == ALL:
             lines.append(
-                f"| {row['annotator_a']} | {row['annotator_b']} | {row['layer']} | {row['documents']} | "
+                f"| {_cell(row['annotator_a'])} | {_cell(row['annotator_b'])} | {row['layer']} | {row['documents']} | "
                 f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
             )
     lines += _token_alpha_lines(report)
+    lines += _unitizing_alpha_lines(report)
     lines += [
         "",
         "## Stance: Krippendorff's alpha (nominal)",
@@ -77,7 +92,7 @@ def agreement_markdown(report: AgreementReport) -> str:
     ]
     for entry in report.alpha:
         lines.append(
-            f"| {entry['scope']} | {', '.join(entry['annotators'])} | {entry['units']} | {_figure(entry['alpha'])} | "
+            f"| {entry['scope']} | {_who(entry['annotators'])} | {entry['units']} | {_figure(entry['alpha'])} | "
             f"{entry['note'] or ''} |"
         )
     return "\n".join(lines) + "\n"
@@ -102,9 +117,36 @@ def _token_alpha_lines(report: AgreementReport) -> list[str]:
     for row in report.span_alpha:
         if len(row["annotators"]) == everyone or row["label"] == ALL:
             label = "**all**" if row["label"] == ALL else row["label"]
-            who = "all" if len(row["annotators"]) == everyone else ", ".join(row["annotators"])
+            who = "all" if len(row["annotators"]) == everyone else _who(row["annotators"])
             lines.append(
                 f"| {row['layer']} | {label} | {who} | {row['units']} | {_figure(row['alpha'])} | {row['note'] or ''} |"
+            )
+    return lines
+
+
+def _unitizing_alpha_lines(report: AgreementReport) -> list[str]:
+    """α_U: every label of a layer for all annotators, then each layer per pair."""
+    if not report.unitizing_alpha:
+        return []
+    everyone = max(len(r["annotators"]) for r in report.unitizing_alpha)
+    lines = [
+        "",
+        "## Spans: Krippendorff's unitizing alpha (α_U)",
+        "",
+        "The continuum: the characters of the documents every annotator of the group coded. Per label, that "
+        "label's spans against the gaps between them (other labels count as gap); per layer, the labels' "
+        "disagreements summed (INCEpTION's and DKPro Agreement's definition).",
+        "",
+        "| layer | label | annotators | documents | characters | α_U | note |",
+        "| --- | --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for row in report.unitizing_alpha:
+        if len(row["annotators"]) == everyone or row["label"] == ALL:
+            label = "**all**" if row["label"] == ALL else row["label"]
+            who = "all" if len(row["annotators"]) == everyone else _who(row["annotators"])
+            lines.append(
+                f"| {row['layer']} | {label} | {who} | {row['documents']} | {row['characters']} | "
+                f"{_figure(row['alpha'])} | {row['note'] or ''} |"
             )
     return lines
 
@@ -122,7 +164,7 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
     lines = [
         "# Gold layer",
         "",
-        f"Strategy: **{rule}**" + (f", reviewers: {', '.join(summary['reviewers'])}" if summary["reviewers"] else ""),
+        f"Strategy: **{rule}**" + (f", reviewers: {_who(summary['reviewers'])}" if summary["reviewers"] else ""),
         f"Documents: {summary['documents']}; gold spans {summary['gold_spans']}, relations "
         f"{summary['gold_relations']}, stance {summary['gold_stance']}; conflicts for review {summary['conflicts']}.",
         "",
@@ -137,10 +179,10 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
     ]
     for row in conflicts[:shown]:
         offsets = "" if row["start"] is None else f"[{row['start']}, {row['end']})"
-        support = ", ".join(row["support"] or [])
+        support = _who(row["support"] or [])
         lines.append(
-            f"| {row['doc_id']} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
-            f"{row['value'] or ''} | {support} |"
+            f"| {_cell(row['doc_id'])} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
+            f"{_cell(row['value'] or '')} | {support} |"
         )
     if len(conflicts) > shown:
         lines.append(f"\n{len(conflicts) - shown} more in gold_conflicts.parquet.")

@@ -147,8 +147,9 @@ def test_a_browser_session_records_accepted_changed_and_hand_made_spans(label_st
         page.wait_for_url(lambda u: "/user/login" not in u)
 
         _open_task(page, options.url, project_id, harbour, "Marta Velloso")
-        highlighted = page.locator(".htx-highlight")
-        assert highlighted.count() >= 2, "the task opens with both predictions in the draft"
+        # the task opens with both predictions in the draft (they render after the text)
+        page.locator(".htx-highlight").nth(1).wait_for(timeout=60_000)
+        assert page.locator(".htx-highlight").count() == 2
         page.get_by_text("Harbour Council", exact=True).last.click()  # select the predicted region...
         _label(page, "ORG").click()  # ...and relabel it: GPE -> ORG (prediction-changed)
         page.keyboard.press("Escape")
@@ -156,7 +157,7 @@ def test_a_browser_session_records_accepted_changed_and_hand_made_spans(label_st
         _drag_over(page, "Quillon")
         page.locator("label.lsf-choice__checkbox:visible", has_text="AGAINST").click()  # the document stance
         page.screenshot(path=str(tmp_path / "before-submit.png"))
-        page.get_by_role("button", name="Submit").click()
+        page.get_by_test_id("bottombar-submit-button").click()
         _wait_for_annotation(admin, harbour)
 
         blank = runner.invoke(cli, [*push[:-1], "--no-prefill", "--json"], env=env)  # the same push, no pre-fill
@@ -167,7 +168,8 @@ def test_a_browser_session_records_accepted_changed_and_hand_made_spans(label_st
         # next task, the unannotated ferry article, blank
         page.goto(f"{options.url}/projects/{project_id}/data?labeling=1")
         page.locator(".lsf-richtext__line", has_text="Ferry strike ends").first.wait_for(timeout=60_000)
-        page.wait_for_timeout(1500)  # time for a draft to be filled, were it to be
+        page.get_by_test_id("bottombar-submit-button").wait_for(timeout=60_000)  # the draft is ready
+        page.get_by_text("Labeled regions will appear here").wait_for(timeout=30_000)  # the empty outliner
         assert page.locator(".htx-highlight").count() == 0, "with --no-prefill the task opens blank"
         page.screenshot(path=str(tmp_path / "blank.png"))
     finally:

@@ -115,3 +115,50 @@ def test_polnear_token_alpha_matches_an_independent_computation_and_its_pinned_v
 def test_no_document_coded_twice_gives_no_rows():
     assert token_alpha({}, {}) == []
     assert token_alpha({"d1": "one coder"}, {"d1": {"a": []}}) == []
+
+
+@pytest.mark.parametrize(
+    ("compartment", "pinned"),
+    [("annotator-training", 0.8254), ("train", 0.6978)],
+    ids=["annotator-training-6-annotators", "train-multiply-annotated"],
+)
+def test_polnear_unitizing_alpha_matches_the_brute_force_definition_and_its_pinned_value(compartment, pinned):
+    """α_U of the quote layer over the documents all annotators coded: the module's figure equals
+    the 1995 definition written out (every segment pair, every unit-gap pair) in
+    tests/test_unitizing_alpha.py, and is pinned (PolNeAR publishes no α_U)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    try:
+        from test_unitizing_alpha import _brute_force
+    finally:
+        sys.path.pop(0)
+    from newsspan.labeling.unitizing_alpha import _merge
+
+    texts, annotations, spans, stance = _polnear(compartment)
+    report = compute_agreement(annotations, spans, stance, texts=texts)
+    everyone = max(len(r["annotators"]) for r in report.unitizing_alpha)
+    (row,) = [
+        r
+        for r in report.unitizing_alpha
+        if (r["layer"], r["label"]) == ("quote", "*") and len(r["annotators"]) == everyone
+    ]
+    first: dict[tuple[str, str], str] = {}
+    for a in sorted(annotations.to_pylist(), key=lambda a: a["annotation_id"]):
+        first.setdefault((a["doc_id"], a["annotator"]), a["annotation_id"])
+    documents = sorted(d for d in texts if all((d, who) in first for who in row["annotators"]))
+    offset = dict(zip(documents, itertools.accumulate((len(texts[d]) for d in documents), initial=0), strict=False))
+    length = sum(len(texts[d]) for d in documents)
+    observed = expected = 0.0
+    for label in ("QUOTE", "SPEAKER", "CUE"):
+        raters = [
+            _merge(
+                (offset[s["doc_id"]] + s["start"], offset[s["doc_id"]] + s["end"])
+                for s in spans.to_pylist()
+                if s["doc_id"] in offset and s["label"] == label and first[(s["doc_id"], who)] == s["annotation_id"]
+            )[0]
+            for who in row["annotators"]
+        ]
+        d_o, d_e = _brute_force(raters, length)
+        observed, expected = observed + d_o, expected + d_e
+    assert (row["documents"], row["characters"]) == (len(documents), length)
+    assert row["alpha"] == pytest.approx(1 - observed / expected, abs=1e-9)
+    assert round(row["alpha"], 4) == pinned
