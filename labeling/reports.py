@@ -100,53 +100,43 @@ def agreement_markdown(report: AgreementReport) -> str:
 
 def _token_alpha_lines(report: AgreementReport) -> list[str]:
     """Token-wise alpha: every label of a layer for all annotators, then each layer per pair."""
-    if not report.span_alpha:
-        return []
-    everyone = max((len(r["annotators"]) for r in report.span_alpha), default=0)
-    lines = [
-        "",
+    heading = [
         "## Spans: token-wise Krippendorff's alpha (nominal)",
         "",
         "Units: the tokens (word-character runs and punctuation) of the documents coded twice or more; "
         "each annotator gives each token the label of the layer's span covering it, or O (unlabelled "
         "text is a category). Per label: that label against the rest.",
-        "",
-        "| layer | label | annotators | tokens | alpha | note |",
-        "| --- | --- | --- | ---: | ---: | --- |",
     ]
-    for row in report.span_alpha:
-        if len(row["annotators"]) == everyone or row["label"] == ALL:
-            label = "**all**" if row["label"] == ALL else row["label"]
-            who = "all" if len(row["annotators"]) == everyone else _who(row["annotators"])
-            lines.append(
-                f"| {row['layer']} | {label} | {who} | {row['units']} | {_figure(row['alpha'])} | {row['note'] or ''} |"
-            )
-    return lines
+    return _alpha_table(report.span_alpha, heading, {"tokens": "units"}, "alpha")
 
 
 def _unitizing_alpha_lines(report: AgreementReport) -> list[str]:
     """α_U: every label of a layer for all annotators, then each layer per pair."""
-    if not report.unitizing_alpha:
-        return []
-    everyone = max(len(r["annotators"]) for r in report.unitizing_alpha)
-    lines = [
-        "",
+    heading = [
         "## Spans: Krippendorff's unitizing alpha (α_U)",
         "",
         "The continuum: the characters of the documents every annotator of the group coded. Per label, that "
         "label's spans against the gaps between them (other labels count as gap); per layer, the labels' "
         "disagreements summed (INCEpTION's and DKPro Agreement's definition).",
-        "",
-        "| layer | label | annotators | documents | characters | α_U | note |",
-        "| --- | --- | --- | ---: | ---: | ---: | --- |",
     ]
-    for row in report.unitizing_alpha:
+    return _alpha_table(report.unitizing_alpha, heading, {"documents": "documents", "characters": "characters"}, "α_U")
+
+
+def _alpha_table(rows: list[dict[str, Any]], heading: list[str], counts: dict[str, str], name: str) -> list[str]:
+    """A span-alpha table: all annotators per label, and every group's whole-layer figure;
+    ``counts`` maps column headings to the rows' count fields."""
+    if not rows:
+        return []
+    everyone = max(len(r["annotators"]) for r in rows)
+    lines = ["", *heading, "", f"| layer | label | annotators | {' | '.join(counts)} | {name} | note |"]
+    lines.append("| --- | --- | --- | " + "---: | " * len(counts) + "---: | --- |")
+    for row in rows:
         if len(row["annotators"]) == everyone or row["label"] == ALL:
             label = "**all**" if row["label"] == ALL else row["label"]
             who = "all" if len(row["annotators"]) == everyone else _who(row["annotators"])
+            figures = " | ".join(str(row[field]) for field in counts.values())
             lines.append(
-                f"| {row['layer']} | {label} | {who} | {row['documents']} | {row['characters']} | "
-                f"{_figure(row['alpha'])} | {row['note'] or ''} |"
+                f"| {row['layer']} | {label} | {who} | {figures} | {_figure(row['alpha'])} | {row['note'] or ''} |"
             )
     return lines
 

@@ -1,12 +1,14 @@
 """PolNeAR's BRAT standoff as newsspan annotation tables, for agreement on a real corpus.
 
-    python tests/tools/polnear_tables.py ../shared/external/polnear-train annotator-training
+    python tests/tools/polnear_tables.py ../shared/external/polnear-train annotator-training [--out DIR]
 
 Each ``<article>_<annotator>.ann`` becomes one human annotation of that article; its ``Source``,
 ``Cue`` and ``Content`` spans become SPEAKER, CUE and QUOTE spans of the quote layer (a
 discontinuous span, ``Content 10 20;25 40``, one span per fragment; ``Attribution`` spans, the
 whole relation, are not spans of newsspan's schema and are left out). Offsets are the files'
-code points, checked against the text. Prints the token-wise alpha of the quote layer.
+code points into the .txt, taken as they are (issue 21 brings a checked BRAT import). Prints
+the token-wise and the unitizing alpha of the quote layer over all annotators; ``--out DIR``
+writes the whole agreement report there.
 """
 
 from __future__ import annotations
@@ -77,14 +79,28 @@ def polnear_tables(root: Path, compartment: str) -> tuple[dict[str, str], pa.Tab
 
 def main(argv: list[str]) -> int:
     from newsspan.labeling.agreement import compute_agreement
+    from newsspan.labeling.reports import agreement_markdown
 
-    root, compartment = Path(argv[0]), argv[1] if len(argv) > 1 else "annotator-training"
+    out = Path(argv[argv.index("--out") + 1]) if "--out" in argv else None
+    args = [a for i, a in enumerate(argv) if a != "--out" and (i == 0 or argv[i - 1] != "--out")]
+    root, compartment = Path(args[0]), args[1] if len(args) > 1 else "annotator-training"
     texts, annotations, spans, stance = polnear_tables(root, compartment)
     report = compute_agreement(annotations, spans, stance, texts=texts)
     everyone = max(len(r["annotators"]) for r in report.span_alpha)
+    units = {
+        r["label"]: r for r in report.unitizing_alpha if r["layer"] == "quote" and len(r["annotators"]) == everyone
+    }
     for row in report.span_alpha:
         if row["layer"] == "quote" and len(row["annotators"]) == everyone:
-            print(f"{row['label']:<8} tokens={row['units']} alpha={row['alpha']}")
+            unitizing = units[row["label"]]
+            print(
+                f"{row['label']:<8} tokens={row['units']} alpha={row['alpha']:.4f}  "
+                f"characters={unitizing['characters']} alpha_U={unitizing['alpha']:.4f}"
+            )
+    if out is not None:  # the full report, as `newsspan label agreement` writes it
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "agreement.md").write_text(agreement_markdown(report), encoding="utf-8")
+        print(f"wrote {out / 'agreement.md'}")
     return 0
 
 
