@@ -39,10 +39,17 @@ class _Group(click.Group):
     """Turns NewsspanError into 'Error: ...' with exit code 1, once, at the edge."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from newsspan.dataset.io import output_error
+
         try:
             return super().invoke(ctx)
         except NewsspanError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # a full disk or a permission error outside a stage
+            error = output_error(exc, "the output")
+            if error is None:
+                raise
+            raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=_Group, context_settings=CONTEXT)
@@ -120,14 +127,19 @@ def ingest(
       newsspan ingest saved-pages/ --out build/pages
     """
     from newsspan.dataset.ingest.stage import IngestStage
+    from newsspan.dataset.io import staged_files
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.stage import StageContext, run_stage
 
     settings = settings_of(ctx)
     options = _ingest_options(settings, language=language, stance_target=stance_target, max_bytes=max_bytes)
-    with progress_bar(ctx, "ingest") as progress:
+    with progress_bar(ctx, "ingest") as progress, staged_files(out) as staging:  # files move in when complete
         context = StageContext(
-            BuildFolder(out), settings=replace(settings, ingest=options), articles=paths, progress=progress
+            BuildFolder(staging),
+            settings=replace(settings, ingest=options),
+            articles=paths,
+            progress=progress,
+            target=BuildFolder(out),
         )
         report = run_stage(IngestStage(require_documents=False), context)
     print_report(ctx, report, as_json=as_json)
@@ -244,7 +256,9 @@ def preannotate(
     """
     from newsspan.dataset.preannotate import PreannotateStage
 
-    report = run_on_folder(ctx, PreannotateStage(), out, documents=documents, known=known, spacy_model=spacy_model)
+    report = run_on_folder(
+        ctx, PreannotateStage(), out, staged=True, documents=documents, known=known, spacy_model=spacy_model
+    )
     print_report(ctx, report, as_json=as_json)
 
 

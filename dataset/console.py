@@ -39,13 +39,24 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, sort_keys=True))
 
 
-def run_on_folder(ctx: click.Context, stage: Stage, folder: Path, **options: Any) -> StageReport:
-    """Run one stage on a build folder, as the build runs it (settings from newsspan.toml)."""
+def run_on_folder(
+    ctx: click.Context, stage: Stage, folder: Path, *, staged: bool = False, **options: Any
+) -> StageReport:
+    """Run one stage on a build folder, as the build runs it (settings from newsspan.toml);
+    ``staged``: the stage only writes there, so it writes into a staging folder whose files move
+    into ``folder`` when it succeeds (:func:`newsspan.dataset.io.staged_files`)."""
+    from newsspan.dataset.io import staged_files
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.stage import StageContext, run_stage
 
     given = {key: value for key, value in options.items() if value is not None}
-    return run_stage(stage, StageContext(BuildFolder(folder), settings=settings_of(ctx), options=given))
+    if not staged:
+        return run_stage(stage, StageContext(BuildFolder(folder), settings=settings_of(ctx), options=given))
+    with staged_files(folder) as staging:
+        context = StageContext(
+            BuildFolder(staging), settings=settings_of(ctx), options=given, target=BuildFolder(folder)
+        )
+        return run_stage(stage, context)
 
 
 def print_report(ctx: click.Context, report: StageReport, *, as_json: bool) -> None:

@@ -3,17 +3,24 @@
 A writer never leaves a half-written file under its final name: it writes a temporary file in
 the same folder and renames it into place (``os.replace`` is atomic on one file system). A
 folder is staged as a hidden sibling and swapped in the same way, so an interrupted run leaves
-only a hidden ``.*.tmp-*`` folder behind, never a complete-looking output.
+only a hidden ``.*.tmp-*`` folder behind, never a complete-looking output. Every staged output
+is written under a lock (``.<name>.lock`` beside it, ``flock``: released by the kernel when a
+run dies), so a second run into the same output refuses at once instead of racing, and the
+run that holds the lock first removes what killed runs of that output left behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,13 +35,19 @@ __all__ = [
     "TableWriter",
     "ensure_folder",
     "file_sha256",
+    "output_error",
+    "output_lock",
     "read_table",
     "replace_folder",
+    "staged_files",
     "staged_folder",
     "write_json",
     "write_table",
     "write_table_raw",
 ]
+
+
+log = logging.getLogger(__name__)
 
 
 def _umask() -> int:
@@ -147,19 +160,104 @@ def ensure_folder(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def staged_folder(final: Path) -> Iterator[Path]:
-    """Yield a hidden temporary folder beside ``final``; on success it replaces ``final``."""
+def output_lock(final: Path) -> Iterator[None]:
+    """Hold the lock of output ``final`` (refusing if another run holds it), and remove the
+    staging folders killed runs of ``final`` left behind. The lock file goes when the run ends
+    (a killed run leaves it, unlocked: the next run takes it over)."""
     ensure_folder(final.parent)
+    path = final.parent / f".{final.name}.lock"
+    handle = _locked(path, final)
+    try:
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+        handle.flush()
+        _remove_stale(final)
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # before unlocking: a run waiting on this file retries
+        handle.close()
+
+
+def _locked(path: Path, final: Path) -> Any:
+    """The open, exclusively locked lock file at ``path`` (the one now at that path: a file
+    unlinked by the run that held it while this one waited is left and opened again)."""
+    while True:
+        handle = path.open("a+", encoding="utf-8")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            handle.close()
+            raise OutputError(
+                f"another newsspan run is writing {final} ({holder}); wait for it to finish, or choose another --out",
+                path=final,
+            ) from None
+        try:
+            if os.fstat(handle.fileno()).st_ino == path.stat().st_ino:
+                return handle
+        except FileNotFoundError:
+            pass
+        handle.close()
+
+
+def _remove_stale(final: Path) -> None:
+    """Remove ``.<name>.tmp-*`` and ``.<name>.old-*`` beside ``final``: only a run of this output
+    makes them, and none runs but the caller, who holds the lock."""
+    stale = [p for kind in ("tmp", "old") for p in final.parent.glob(f".{final.name}.{kind}-*")]
+    for path in stale:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+    if stale:
+        log.info("removed %d staging folder(s) that killed runs of %s left behind", len(stale), final)
+
+
+def _stage_beside(final: Path) -> Path:
     if final.exists() and not final.is_dir():
         raise OutputError(f"output {final} exists and is not a folder; choose another --out", path=final)
     stage = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-", dir=final.parent))
     stage.chmod(0o777 & ~_umask())
-    try:
-        yield stage
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-    replace_folder(stage, final)
+    return stage
+
+
+@contextlib.contextmanager
+def staged_folder(final: Path) -> Iterator[Path]:
+    """Yield a hidden temporary folder beside ``final``; on success it replaces ``final``."""
+    with output_lock(final):
+        stage = _stage_beside(final)
+        try:
+            yield stage
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        replace_folder(stage, final)
+
+
+@contextlib.contextmanager
+def staged_files(final: Path) -> Iterator[Path]:
+    """Yield a hidden temporary folder beside ``final``; on success its files move into
+    ``final`` (created if needed), replacing files of the same names and leaving other files of
+    ``final`` alone (a folder several commands write into, e.g. ``build/t``). The JSON summaries
+    at its top go last, after the old ones are removed first: a run killed while moving leaves
+    its summary missing, never a complete-looking mix."""
+    with output_lock(final):
+        stage = _stage_beside(final)
+        try:
+            yield stage
+            ensure_folder(final)
+            files = sorted(p for p in stage.rglob("*") if p.is_file())
+            summaries = [p for p in files if p.parent == stage and p.suffix == ".json"]
+            for summary in summaries:
+                (final / summary.name).unlink(missing_ok=True)
+            for path in [p for p in files if p not in summaries] + summaries:
+                target = final / path.relative_to(stage)
+                ensure_folder(target.parent)
+                path.replace(target)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 def replace_folder(stage: Path, final: Path) -> None:
@@ -171,3 +269,28 @@ def replace_folder(stage: Path, final: Path) -> None:
     stage.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+# The errors of a full disk, a quota, a read-only or forbidden place, a file-size limit: the
+# user's to fix, so `Error: ...` with the path and the way out, never a traceback.
+_WAY_OUT = {
+    errno.ENOSPC: "no space left on the device: free some space, or choose an --out on another disk",
+    errno.EDQUOT: "the disk quota is exceeded: free some space, or choose an --out elsewhere",
+    errno.EFBIG: "the file is larger than this system allows (a file-size limit): raise it, or write elsewhere",
+    errno.EROFS: "the file system is read-only: choose an --out elsewhere",
+    errno.EACCES: "permission denied: fix the folder's permissions, or choose an --out elsewhere",
+    errno.EPERM: "operation not permitted: fix the folder's permissions, or choose an --out elsewhere",
+}
+_ARROW_MESSAGES = {"No space left on device": errno.ENOSPC, "File too large": errno.EFBIG}
+
+
+def output_error(exc: OSError, where: Path | str) -> OutputError | None:
+    """The :class:`OutputError` for an ``OSError`` the user can fix (full disk, permissions),
+    naming the file (else ``where``); None for any other error, which stays a bug."""
+    code = exc.errno
+    if code is None:  # Arrow's I/O errors carry the reason in their text only
+        code = next((c for text, c in _ARROW_MESSAGES.items() if text in str(exc)), None)
+    if code not in _WAY_OUT:
+        return None
+    path = exc.filename or where
+    return OutputError(f"cannot write {path}: {_WAY_OUT[code]}", path=path)

@@ -85,7 +85,16 @@ def nothing_converted(context: StageContext) -> bool:
 
 
 def run_stage(stage: Stage, context: StageContext) -> StageReport:
-    """Run ``stage`` and record its report in ``context`` (for the stages after it)."""
-    report = stage.run(context)
+    """Run ``stage`` and record its report in ``context`` (for the stages after it); a full disk
+    or a permission error becomes an :class:`OutputError` naming the file."""
+    from newsspan.dataset.io import output_error
+
+    try:
+        report = stage.run(context)
+    except OSError as exc:
+        error = output_error(exc, (context.target or context.folder).root)
+        if error is None:
+            raise
+        raise error from None
     context.reports[stage.name] = report
     return report

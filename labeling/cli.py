@@ -249,10 +249,11 @@ def convert(ctx: click.Context, export: Path, documents: Path | None, out: Path,
     Example:
       newsspan label convert build/t/label-studio-export.json --documents build/t/documents.parquet --out build/t
     """
+    from newsspan.dataset.io import staged_files
     from newsspan.labeling.tables import convert_export
 
-    with progress_bar(ctx, "convert") as progress:
-        summary = convert_export(export, out, documents=documents, max_shift=max_shift, progress=progress)
+    with progress_bar(ctx, "convert") as progress, staged_files(out) as staging:  # files move in when complete
+        summary = convert_export(export, staging, documents=documents, max_shift=max_shift, progress=progress)
     _print(ctx, as_json, {"out": str(out), **summary.as_dict()})
 
 

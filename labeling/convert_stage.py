@@ -43,6 +43,7 @@ class ConvertStage:
             copy.parent.mkdir(exist_ok=True)
             shutil.copyfile(export, copy)
             summary = convert_export(copy, folder.converted(number), known=known)
+            _refuse_useless(export, summary.as_dict())
             summaries.append({"export": folder.relative(copy), **summary.as_dict()})
             kept.append(_export_entry(folder, copy) | {"source": export.name})
         parts = folder.converted_parts()
@@ -60,6 +61,27 @@ class ConvertStage:
             summary=tuple(_line(s) for s in summaries),
             files=tuple(folder.relative(p) for p in written),
             provenance={"exports": kept},
+        )
+
+
+def _refuse_useless(export: Any, summary: dict[str, Any]) -> None:
+    """Stop the build when an export gave it nothing: no task, no task of its documents, or
+    no result item converted. Such a build would pass the gate with an empty gold layer."""
+    tasks, refused, reasons = summary["tasks"], summary["tasks_quarantined"], summary["quarantine_reasons"]
+    why = ", ".join(f"{reason} {count}" for reason, count in reasons.items())
+    if not tasks:
+        raise NewsspanError(f"Label Studio export {export} has no tasks; export the project again", path=export)
+    if refused == tasks:
+        raise NewsspanError(
+            f"none of the {tasks} task(s) of Label Studio export {export} matched a document of this build "
+            f"({why}); build with the articles the tasks were pushed from, or pull the right project's export",
+            path=export,
+        )
+    if summary["result_items"] and not summary["result_items_converted"]:
+        raise NewsspanError(
+            f"Label Studio export {export}: 0 of its {summary['result_items']} result items converted ({why}); "
+            "see the reasons above, fix the export or the articles, and build again",
+            path=export,
         )
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "default_venv",
     "ensure_installed",
     "load_credentials",
+    "private_folder",
     "running_server",
     "start_server",
     "stop_server",
@@ -116,10 +117,24 @@ def load_credentials(options: LabelStudioOptions, *, data_dir: Path, create: boo
         password or secrets.token_urlsafe(12),
         token or secrets.token_hex(20),
     )
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(data_dir)
     path.touch(mode=0o600)
     path.write_text(json.dumps(asdict(credentials), indent=2) + "\n", encoding="utf-8")
     return credentials
+
+
+# A folder that holds a database, logs and an admin password must never be committed by
+# accident (`git add -A` in a project folder): like a virtualenv, it ignores itself.
+_SELF_IGNORE = "# newsspan label serve: Label Studio's data and credentials; never commit them\n*\n"
+
+
+def private_folder(data_dir: Path) -> Path:
+    """Create ``data_dir`` (owner-only) with a ``.gitignore`` that ignores everything in it."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    ignore = data_dir / ".gitignore"
+    if not ignore.is_file():
+        ignore.write_text(_SELF_IGNORE, encoding="utf-8")
+    return data_dir
 
 
 def running_server(data_dir: Path) -> ServerInfo | None:

@@ -25,3 +25,18 @@ def test_ci_runs_the_readme_test_command_verbatim():
     _, tests = _readme_commands()
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert tests in ci.splitlines()
+
+
+def test_setuptools_builds_away_from_the_default_output_folder():
+    # `pip install .` (the README's first command) builds in-tree; in build/ its build/lib would
+    # sit in `newsspan build`'s default output folder build/corpus's parent
+    import tomllib
+
+    from newsspan.dataset.config import BuildOptions
+
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    base = Path(pyproject["tool"]["distutils"]["build"]["build-base"])
+    out = Path(BuildOptions().out)
+    assert base.parts[0] != out.parts[0], (base, out)
+    ignored = (REPO / ".gitignore").read_text(encoding="utf-8").split()
+    assert f"/{base}/" in ignored and f"/{out.parts[0]}/" in ignored

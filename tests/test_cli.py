@@ -82,7 +82,7 @@ def test_usage_error_exits_2(runner, tmp_path):
 
 @pytest.mark.parametrize(
     ("out", "code", "message"),
-    [("file", 2, "is a file"), ("file/sub", 1, "cannot be created: Not a directory")],
+    [("file", 2, "is a file"), ("file/sub", 1, "file exists and is not a folder; choose another --out")],
     ids=["out-is-a-file", "parent-is-a-file"],
 )
 def test_output_that_cannot_be_a_folder_is_refused(runner, seeds_dir, tmp_path, out, code, message):
@@ -239,21 +239,54 @@ def test_help_path_imports_no_heavy_module():
     assert out.strip() == "[]"
 
 
-def test_build_merges_conversion_quarantine_with_ingest_and_writes_empty_tables(runner, seeds_dir, tmp_path):
-    export = Path(__file__).parent / "data" / "exports" / "bad_tasks" / "export.json"
-    out = tmp_path / "seeds"
-    result = runner.invoke(cli, ["build", str(seeds_dir), "--export", str(export), "--out", str(out), "--json"])
+def test_build_merges_conversion_quarantine_with_ingest(runner, tmp_path):
+    from newsspan.dataset.build import sample_export
+
+    bad = json.loads((Path(__file__).parent / "data" / "exports" / "bad_tasks" / "export.json").read_text())
+    with sample_export() as path:
+        good = json.loads(path.read_text(encoding="utf-8"))
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(good + [t | {"id": 9000 + i} for i, t in enumerate(bad)]), encoding="utf-8")
+    out = tmp_path / "sample"
+    result = runner.invoke(cli, ["build", "--export", str(export), "--out", str(out), "--json"])
     assert result.exit_code == 0, result.output
     manifest = json.loads(result.stdout)
     quarantine = pq.read_table(out / "quarantine.parquet").to_pylist()
-    reasons = Counter(q["reason"] for q in quarantine)
+    reasons = Counter(q["reason"] for q in quarantine if q["stage"] == "convert")
     assert reasons == Counter(manifest["convert"][0]["quarantine_reasons"])
-    assert reasons == {"missing_text": 1, "duplicate_task": 1, "unknown_document": 3}
-    assert {q["stage"] for q in quarantine} == {"convert"}
-    assert pq.read_table(out / "spans.parquet").num_rows == 0
-    plain = runner.invoke(cli, ["build", str(seeds_dir), "--out", str(tmp_path / "plain"), "--json"])
+    assert reasons == {"missing_text": 1, "unknown_document": 4}
+    assert pq.read_table(out / "spans.parquet").num_rows > 0
+    plain = runner.invoke(
+        cli,
+        [
+            "build",
+            str(Path(__file__).parent / "data" / "invented_articles"),
+            "--out",
+            str(tmp_path / "plain"),
+            "--json",
+        ],
+    )
     assert json.loads(plain.stdout)["convert"] == []
     assert pq.read_table(tmp_path / "plain" / "annotations.parquet").num_rows == 0
+
+
+@pytest.mark.parametrize(
+    ("tasks", "message"),
+    [
+        ("bad_tasks", "none of the 5 task(s) of Label Studio export"),
+        ("empty", "has no tasks; export the project again"),
+    ],
+)
+def test_a_build_whose_export_gives_it_nothing_fails_and_says_why(runner, seeds_dir, tmp_path, tasks, message):
+    export = Path(__file__).parent / "data" / "exports" / "bad_tasks" / "export.json"
+    if tasks == "empty":
+        export = tmp_path / "empty.json"
+        export.write_text("[]", encoding="utf-8")
+    out = tmp_path / "seeds"
+    result = runner.invoke(cli, ["build", str(seeds_dir), "--export", str(export), "--out", str(out)])
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert not out.exists(), "nothing complete-looking is left"
 
 
 def test_a_build_killed_mid_write_leaves_the_previous_build_untouched(tmp_path):
@@ -273,5 +306,9 @@ def test_a_build_killed_mid_write_leaves_the_previous_build_untouched(tmp_path):
     process.wait()
     assert (out / "manifest.json").read_bytes() == before  # the complete-looking folder is the old one
     leftovers = [p.name for p in tmp_path.iterdir() if p.name != "corpus"]
-    assert all(name.startswith(".corpus.tmp-") for name in leftovers)  # hidden, and no manifest inside
+    # hidden, and no manifest inside: the staging folder, and the lock file the dead run held
+    assert all(name.startswith(".corpus.tmp-") or name == ".corpus.lock" for name in leftovers), leftovers
     assert not any((tmp_path / name / "manifest.json").exists() for name in leftovers)
+    # the next build of the same output takes the lock over and removes what the killed run left
+    assert subprocess.run(command, check=False, capture_output=True).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]

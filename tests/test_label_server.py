@@ -89,3 +89,24 @@ def test_push_without_a_token_explains_where_to_get_one(tmp_path, runner, monkey
     assert result.exit_code == 1
     assert "no Label Studio API token: set LABEL_STUDIO_API_KEY" in result.stderr
     assert "newsspan label serve" in result.stderr
+
+
+def test_the_data_folder_ignores_itself_so_git_add_all_commits_no_credentials(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.delenv("LABEL_STUDIO_API_KEY", raising=False)
+    monkeypatch.delenv("LABEL_STUDIO_PASSWORD", raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    data_dir = project / ".newsspan" / "label-studio"  # the default data_dir, in a project folder
+    credentials = load_credentials(LabelStudioOptions(data_dir=str(data_dir)), data_dir=data_dir, create=True)
+    (data_dir / "label_studio.sqlite3").write_bytes(b"database")
+    (project / "article.txt").write_text("an article", encoding="utf-8")
+    subprocess.run(["git", "-C", str(project), "add", "-A"], check=True)
+    staged = subprocess.run(
+        ["git", "-C", str(project), "diff", "--cached", "--name-only"], check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert staged == ["article.txt"], "nothing of the data folder is staged"
+    assert credentials.token in (data_dir / "credentials.json").read_text()  # ... though it is there
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
