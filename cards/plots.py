@@ -23,6 +23,20 @@ def render_plots(
     import matplotlib
 
     matplotlib.use("Agg")
+    # outlet names are data: "$\\macro$" must be drawn as typed, never parsed as mathtext
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return _render(folder, spans=spans, outlets={k: _label(v) for k, v in outlets.items()}, stance=stance)
+
+
+def _label(name: str, width: int = 40) -> str:
+    """An outlet name as one short tick label."""
+    name = " ".join(name.split())
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _render(
+    folder: BuildFolder, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
+) -> dict[str, str]:
     import matplotlib.pyplot as plt
 
     folder.plots.mkdir(exist_ok=True)

@@ -20,6 +20,7 @@ from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hub.splits import SPLITS
 from newsspan.dataset.layout import ALL, BuildFolder
+from newsspan.dataset.markdown import code, inline
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, LAYERS, SPANS, STANCE, STANCE_VALUES
 
 __all__ = ["render_card", "write_card"]
@@ -73,14 +74,19 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
     configs = [_config(folder, name) for name in CONFIGS]
     plots = render_plots(folder, spans=gold, outlets=outlets, stance=stance)
     languages = sorted({d["language"] for d in documents if d.get("language")})
+    # strings from the data (and the user's pretty name) are escaped here, once, for Markdown
     context = {
-        "pretty_name": pretty_name,
-        "license": license_id,
+        "pretty_name": inline(pretty_name),
+        "bibtex_title": _bibtex(pretty_name),
+        "license": inline(license_id),
         "documents": len(documents),
-        "outlets": sorted(Counter(outlets.values()).items(), key=lambda kv: (-kv[1], kv[0])),
-        "agencies": sorted({d["agency"] for d in documents if d.get("agency")}),
-        "date_range": _dates(documents),
-        "languages": languages or ["unknown"],
+        "outlets": [
+            (inline(name), count)
+            for name, count in sorted(Counter(outlets.values()).items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "agencies": sorted(inline(a) for a in {d["agency"] for d in documents if d.get("agency")}),
+        "date_range": inline(_dates(documents)),
+        "languages": [inline(language) for language in languages] or ["unknown"],
         "language_stated": all(d.get("language") for d in documents),
         "layer_labels": {layer.name: list(layer.label_names) for layer in LAYERS},
         "stance_values": list(STANCE_VALUES),
@@ -102,6 +108,16 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
         rows=rows, languages=languages, license_id=license_id, pretty_name=pretty_name, machine_annotations=True
     )
     return body, metadata, rows
+
+
+def _bibtex(text: str) -> str:
+    """A BibTeX field value: braces balanced away, special characters escaped, one line."""
+    value = " ".join(text.split())
+    for char in "\\{}":
+        value = value.replace(char, "")
+    for char in "&%$#_":
+        value = value.replace(char, "\\" + char)
+    return value
 
 
 def _splits(folder: BuildFolder) -> list[str]:
@@ -182,7 +198,7 @@ def _dataset_context(manifest: dict[str, Any]) -> dict[str, Any]:
         if note
         else "Stories are assigned to train, validation "
         "and test (80/10/10), deterministically by a hash of the story id.",
-        "exports": manifest.get("exports", []),
+        "exports": [e | {"source": code(e.get("source", e.get("name", "")))} for e in manifest.get("exports", [])],
         "fingerprint": manifest.get("fingerprint", "(not built yet)"),
         "newsspan_version": manifest.get("newsspan", "–"),
         "packages": sorted((manifest.get("packages") or {}).items()),

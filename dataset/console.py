@@ -84,7 +84,9 @@ def stderr_console(ctx: click.Context) -> Any:
     """A rich console on stderr that stays silent with ``--quiet``."""
     from rich.console import Console
 
-    return Console(stderr=True, quiet=ctx.find_root().obj["quiet"], highlight=False)
+    # no markup: paths, file names and reasons printed here come from the user and the data
+    # (an --out of "build/[x]" must print as typed, on one line), and newsspan prints no styled text
+    return Console(stderr=True, quiet=ctx.find_root().obj["quiet"], highlight=False, markup=False, soft_wrap=True)
 
 
 class _Bar:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -101,7 +102,7 @@ class SdkBackend:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _error(self, what: str, status: int, body: Any) -> SyncError:
-        detail = body.get("detail") or body.get("validation_errors") if isinstance(body, dict) else body
+        detail = _detail(body)
         if status == 401:
             return SyncError(
                 f"Label Studio at {self.url} refused the API token (HTTP 401: {detail}); set "
@@ -226,3 +227,16 @@ class SdkBackend:
         annotations = int(getattr(found, "total_annotations_number", 0) or 0)
         prefill = getattr(found, "show_collab_predictions", True) is not False
         return Project(found.id, found.title or "", found.label_config or "", annotations, prefill)
+
+
+def _detail(body: Any, *, limit: int = 200) -> str:
+    """What a refusing server said, as one short line: its JSON ``detail`` when it has one; an
+    HTML page (a proxy's login page, say) named as such, never printed; control characters
+    dropped; at most ``limit`` characters."""
+    if isinstance(body, dict):
+        body = body.get("detail") or body.get("validation_errors") or body
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)
+    if re.search(r"<\s*(!doctype|html|head|body)\b", text, re.IGNORECASE):
+        return f"an HTML page of {len(text)} characters, not Label Studio's JSON"
+    text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

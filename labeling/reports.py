@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from newsspan.dataset.layout import ALL
+from newsspan.dataset.markdown import inline
 from newsspan.labeling.agreement import AgreementReport
 
 __all__ = ["agreement_markdown", "gold_markdown", "score_markdown"]
@@ -15,17 +15,8 @@ def _figure(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>|#])")
-
-
-def _cell(text: object) -> str:
-    """A string from the data (an annotator's e-mail, a document id, a vote) as inert Markdown:
-    one line, with table pipes, emphasis, links and HTML characters escaped."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
-
-
-def _who(names: list[str]) -> str:
-    return ", ".join(_cell(n) for n in names)
+def _who(names: list[str]) -> str:  # annotators' e-mails, document ids and votes are data: inert
+    return ", ".join(inline(n) for n in names)
 
 
 def _provenance_line(report: AgreementReport) -> str:
@@ -78,8 +69,8 @@ def agreement_markdown(report: AgreementReport) -> str:
     for row in rows:
         if row["annotator_a"] != ALL and row["label"] == ALL:
             lines.append(
-                f"| {_cell(row['annotator_a'])} | {_cell(row['annotator_b'])} | {row['layer']} | {row['documents']} | "
-                f"{_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
+                f"| {inline(row['annotator_a'])} | {inline(row['annotator_b'])} | {row['layer']} | "
+                f"{row['documents']} | {_figure(row['f1_exact'])} | {_figure(row['f1_partial'])} |"
             )
     lines += _token_alpha_lines(report)
     lines += _unitizing_alpha_lines(report)
@@ -171,8 +162,8 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
         offsets = "" if row["start"] is None else f"[{row['start']}, {row['end']})"
         support = _who(row["support"] or [])
         lines.append(
-            f"| {_cell(row['doc_id'])} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
-            f"{_cell(row['value'] or '')} | {support} |"
+            f"| {inline(row['doc_id'])} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
+            f"{inline(row['value'] or '')} | {support} |"
         )
     if len(conflicts) > shown:
         lines.append(f"\n{len(conflicts) - shown} more in gold_conflicts.parquet.")

@@ -135,3 +135,51 @@ def test_card_command_regenerates_the_card(build, runner, tmp_path):
     result = runner.invoke(cli, ["card", str(copy), "--pretty-name", "Tarsel Strait news"])
     assert result.exit_code == 0, result.output
     assert "# Tarsel Strait news" in (copy / "README.md").read_text(encoding="utf-8")
+
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "image": '"><img src=x onerror=alert(1)>',
+    "link": "[click](javascript:alert(1))",
+    "table": "Left | Right\nNext line",
+    "math": "$\\macro$ News",
+}
+
+
+def test_strings_from_the_data_reach_the_card_as_text(runner, tmp_path):
+    """Outlets, agencies and the pretty name are data: in the card's Markdown, rendered to HTML
+    as the Hub renders it, they must stay text (no element, no javascript: link, no broken
+    table), and the plot of outlets must draw them as typed."""
+    import json
+
+    from markdown_it import MarkdownIt
+
+    from newsspan.dataset.cli import cli
+
+    body = " ".join(["The harbour council met on Monday and discussed the new fishing quotas at length."] * 6)
+    lines = [
+        json.dumps({"id": f"h{i}", "title": f"Council story {i}", "text": f"Council story {i}\n\n{body} Item {i}.",
+                    "outlet": outlet, "agency": HOSTILE["image"], "language": "en"})
+        for i, outlet in enumerate(HOSTILE.values())
+    ]  # fmt: skip
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "hostile.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "corpus"
+    result = runner.invoke(cli, ["-q", "build", str(articles), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(cli, ["card", str(out), "--pretty-name", "</h1><script>x()</script> | {title}"])
+    assert again.exit_code == 0, again.output
+    card = (out / "README.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark").enable("table").render(card.split("---", 2)[2])
+    elements = re.findall(r"<(script|img|a)\b([^>]*)>", html)
+    assert not [e for e in elements if e[0] == "script"], "no script element"
+    assert all('src="plots/' in attrs for tag, attrs in elements if tag == "img"), "only the card's own plots"
+    assert not [attrs for _, attrs in elements if "javascript:" in attrs or "onerror" in attrs]
+    outlets = re.search(r"\| outlet \| documents \|\n\| --- \| ---: \|\n((?:\|.*\n)+)", card)
+    assert outlets is not None and len(outlets.group(1).splitlines()) == len(HOSTILE), "one table row per outlet"
+    import html as html_module
+
+    for outlet in {d["outlet"] for d in pq.read_table(out / "documents.parquet").to_pylist()}:
+        assert html_module.escape(" ".join(outlet.split()), quote=False) in html, f"{outlet!r} shown as typed"
+    assert "title = {</h1><script>x()</script> | title}" in card, "BibTeX: braces dropped, no field break"

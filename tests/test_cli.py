@@ -312,3 +312,13 @@ def test_a_build_killed_mid_write_leaves_the_previous_build_untouched(tmp_path):
     # the next build of the same output takes the lock over and removes what the killed run left
     assert subprocess.run(command, check=False, capture_output=True).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_paths_print_as_typed_never_as_console_markup(runner, tmp_path):
+    out = tmp_path / "out[/]" / "[bold]t[/bold]"
+    result = runner.invoke(
+        cli, ["ingest", str(Path(__file__).parent / "data" / "invented_articles"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert f"written to {out}" in result.stderr
+    assert (out / "documents.parquet").is_file()

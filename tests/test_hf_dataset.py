@@ -185,3 +185,27 @@ def test_the_dataset_is_written_in_batches_of_documents_with_the_same_rows(corpu
             assert pq.read_table(stage / config / path.name).equals(pq.read_table(path)), f"{config}/{path.name}"
     built = {config: sum(counts.values()) for config, counts in summary["rows"].items()}
     assert built["documents"] == 10 and built["quotes"] > 0 and built["ner"] > 0
+
+
+def test_a_story_syndicated_to_a_hundred_outlets_stays_one_story_and_a_stock_phrase_joins_nothing():
+    import random
+
+    rng = random.Random(7)
+    words = [f"w{i}" for i in range(3000)]
+    wire = (
+        "The fisheries ministry said on Monday that the new quota for the northern coast would cut the catch "
+        "of cod by a fifth next year after scientists warned that stocks had fallen to their lowest level."
+    )
+    stock = "said in a statement on Monday that the talks would continue"
+    texts = {}
+    for i in range(100):  # one wire story, each outlet with its own headline and a line of its own
+        own = " ".join(rng.choice(words) for _ in range(20))
+        texts[f"copy{i:03d}"] = f"Headline {i}\n\n{wire}\n\n{own}"
+    for i in range(60):  # unrelated articles sharing only a stock phrase
+        own = " ".join(rng.choice(words) for _ in range(25))
+        texts[f"other{i:03d}"] = f"Other {i}\n\nThe spokesman {stock} {own}"
+    stories = group_stories(texts)
+    assert len({stories[d] for d in texts if d.startswith("copy")}) == 1, "a hundred copies, one story"
+    assert len({stories[d] for d in texts if d.startswith("other")}) == 60, "a stock phrase is no shared copy"
+    plan = assign_splits(stories)
+    assert len({plan.splits[d] for d in texts if d.startswith("copy")}) == 1, "the copies never straddle splits"

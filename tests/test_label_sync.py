@@ -317,3 +317,26 @@ def test_a_later_stance_target_reaches_unannotated_tasks_and_spares_annotated_on
     assert second.stance_target_kept == [("d001", 2)], "what its annotators saw stays, and is reported"
     third = push_tasks(fake, project, document_tasks(_documents(3), stance_target="the panel"), {}, batch_size=10)
     assert third.stance_target_updated == 0, "a second push with the same target changes nothing"
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("<!DOCTYPE html><html><body><form>Sign in to the proxy</form>" + "x" * 5000, "an HTML page of 5"),
+        ("token\x1b[31m invalid\r\nsecond line", "(HTTP 401: token [31m invalid second line)"),
+        ("y" * 1000, "y" * 199 + "…"),
+    ],
+    ids=["html-page", "control-characters", "long"],
+)
+def test_a_refusing_servers_body_is_shown_as_one_short_line(body, shown):
+    from label_studio_sdk.core.api_error import ApiError
+
+    def request():
+        raise ApiError(status_code=401, headers={}, body=body)
+
+    backend = SdkBackend(None, url="http://127.0.0.1:1", retries=1, backoff=0, sleep=lambda s: None)
+    with pytest.raises(SyncError) as caught:
+        backend.call("import", request)
+    message = str(caught.value)
+    assert shown in message and "\n" not in message and "\x1b" not in message and "<form>" not in message
+    assert len(message) < 400

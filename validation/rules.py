@@ -47,6 +47,7 @@ def _in(column: str, values: Any, **extra: Any) -> dict[str, Any]:
     return {"column": column, "value_set": sorted(values)} | extra
 
 
+_PROVENANCE_RULE = f"provenance is {', '.join(PROVENANCES)} (or null)"
 # GX 1.9+ structured row condition (string conditions are deprecated): origin == "human"
 _HUMAN = {"row_condition": {"column": {"name": "origin"}, "operator": "==", "parameter": "human", "type": "comparison"}}
 _PRESENT = {"ignore_row_if": "either_value_is_missing"}
@@ -76,7 +77,7 @@ RULES: tuple[Rule, ...] = (
          {"column_A": "end", "column_B": "start", "or_equal": False}),
     Rule("SPAN-007", "spans.schema", "warning", "human spans name their annotator",
          "expect_column_values_to_not_be_null", {"column": "annotator"} | _HUMAN),
-    Rule("SPAN-008", "spans.schema", "critical", "provenance is manual, prediction or prediction-changed (or null)",
+    Rule("SPAN-008", "spans.schema", "critical", _PROVENANCE_RULE,
          "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     Rule("SPAN-010", "spans.integrity", "critical", "the span's document exists", "expect_column_values_to_be_in_set",
          _in("doc_exists", [True])),
@@ -101,7 +102,7 @@ RULES: tuple[Rule, ...] = (
          "expect_column_values_to_be_in_set", _in("to_exists", [True])),
     Rule("REL-004", "relations.integrity", "critical", "the relation links the labels the schema names",
          "expect_column_values_to_be_in_set", _in("ends_match", [True])),
-    Rule("REL-005", "relations.integrity", "critical", "provenance is manual, prediction, prediction-changed or null",
+    Rule("REL-005", "relations.integrity", "critical", _PROVENANCE_RULE,
          "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     # stance
     Rule("STANCE-001", "stance.schema", "critical", "stance value is a schema value",
@@ -110,7 +111,7 @@ RULES: tuple[Rule, ...] = (
          "expect_column_values_to_be_in_set", _in("scope", STANCE_SCOPES)),
     Rule("STANCE-003", "stance.schema", "critical", "quote stance is attached to a QUOTE region of its annotation",
          "expect_column_values_to_be_in_set", _in("region_ok", [True])),
-    Rule("STANCE-004", "stance.schema", "critical", "provenance is manual, prediction or prediction-changed (or null)",
+    Rule("STANCE-004", "stance.schema", "critical", _PROVENANCE_RULE,
          "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     # annotations
     Rule("ANN-001", "annotations.schema", "critical", "annotation_id is unique", "expect_column_values_to_be_unique",

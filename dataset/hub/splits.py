@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 __all__ = ["SPLITS", "SplitPlan", "assign_splits", "group_stories"]
@@ -22,7 +22,8 @@ SPLITS = ("train", "validation", "test")  # the split names, in the order of bui
 _WORD = re.compile(r"\w+")
 SHINGLE = 5
 MIN_PARAGRAPH_WORDS = 12  # shorter lines (headings, credits) are not evidence of shared copy
-COMMON = 50  # a 5-gram in more paragraphs than this is a stock phrase
+COMMON = 50  # a 5-gram in more paragraphs than this is a stock phrase, or copy syndicated widely
+REPRESENTATIVES = 3  # ... whose paragraphs are compared with its first few paragraphs only
 # 80/10/10, as build.split_ratios' default, for callers that pass no ratios
 _DEFAULT_RATIOS: tuple[tuple[str, float], ...] = tuple(zip(SPLITS, (0.8, 0.1, 0.1), strict=True))
 
@@ -42,31 +43,60 @@ def group_stories(texts: dict[str, str], *, threshold: float = 0.5) -> dict[str,
             doc = parent[doc]
         return doc
 
-    paragraphs: list[tuple[str, frozenset[int]]] = []
-    index: dict[int, list[int]] = defaultdict(list)  # shingle -> paragraph numbers
+    paragraphs, index = _paragraphs(texts)
+    for first, other in _similar_pairs(paragraphs, index, threshold):
+        a, b = find(paragraphs[first][0]), find(paragraphs[other][0])
+        parent[max(a, b)] = min(a, b)  # the root is always the smallest doc_id: order does not matter
+    return {doc: find(doc) for doc in texts}
+
+
+Paragraph = tuple[str, frozenset[int]]  # doc_id, its 5-gram hashes
+
+
+def _paragraphs(texts: dict[str, str]) -> tuple[list[Paragraph], dict[int, list[int]]]:
+    """The paragraphs long enough to be evidence, and the index 5-gram → paragraph numbers."""
+    paragraphs: list[Paragraph] = []
+    index: dict[int, list[int]] = defaultdict(list)
     for doc in sorted(texts):
         for line in texts[doc].split("\n"):
             if len(_WORD.findall(line)) >= MIN_PARAGRAPH_WORDS:
                 shingles = _shingles(line)
-                number = len(paragraphs)
-                paragraphs.append((doc, shingles))
                 for shingle in shingles:
-                    index[shingle].append(number)
-    # pairs of paragraphs (of different documents) by the 5-grams they share; a 5-gram found in
-    # one paragraph only (most of them) costs nothing, a stock phrase is not evidence of shared
-    # copy (and would make this quadratic)
+                    index[shingle].append(len(paragraphs))
+                paragraphs.append((doc, shingles))
+    return paragraphs, index
+
+
+def _similar_pairs(
+    paragraphs: list[Paragraph], index: dict[int, list[int]], threshold: float
+) -> Iterator[tuple[int, int]]:
+    """Pairs of paragraphs of different documents whose 5-gram Jaccard is at least ``threshold``.
+
+    Candidates come from the 5-grams they share; a 5-gram of one paragraph only (most of them)
+    costs nothing. A 5-gram in more than COMMON paragraphs (a stock phrase, or a story
+    syndicated to many outlets) would make this quadratic: its paragraphs are compared with its
+    first REPRESENTATIVES paragraphs instead, by their whole 5-gram sets, so a hundred copies of
+    one wire story still become one story."""
     overlaps: Counter[tuple[int, int]] = Counter()
+    compared: set[tuple[int, int]] = set()
     for postings in index.values():
-        if 1 < len(postings) <= COMMON:
+        if len(postings) <= COMMON:
             for i, first in enumerate(postings):
                 doc = paragraphs[first][0]
                 overlaps.update((first, other) for other in postings[i + 1 :] if paragraphs[other][0] != doc)
+            continue
+        for first in postings[:REPRESENTATIVES]:
+            for other in postings:
+                pair = (min(first, other), max(first, other))
+                if paragraphs[first][0] != paragraphs[other][0] and pair not in compared:
+                    compared.add(pair)
+                    a, b = paragraphs[first][1], paragraphs[other][1]
+                    if len(a & b) / len(a | b) >= threshold:
+                        yield pair
     for (first, other), shared in overlaps.items():
         union = len(paragraphs[first][1]) + len(paragraphs[other][1]) - shared
         if union and shared / union >= threshold:
-            a, b = find(paragraphs[first][0]), find(paragraphs[other][0])
-            parent[max(a, b)] = min(a, b)  # the root is always the smallest doc_id: order does not matter
-    return {doc: find(doc) for doc in texts}
+            yield first, other
 
 
 @dataclass(frozen=True, slots=True)
