@@ -148,9 +148,9 @@ def push(
         report, project = push_documents(
             options, documents, predictions=predictions, stance_target=stance_target, progress=progress
         )
-    from newsspan.labeling.client import resolve_url
+    from newsspan.labeling.client import public_url, resolve_url
 
-    url = f"{resolve_url(options)}/projects/{project.id}/data"  # where the annotators start
+    url = f"{public_url(resolve_url(options))}/projects/{project.id}/data"  # where the annotators start
     _print(
         ctx,
         as_json,
@@ -177,12 +177,12 @@ def review(ctx: click.Context, build: Path, as_json: bool) -> None:
     Example:
       newsspan label review build/corpus
     """
-    from newsspan.labeling.client import resolve_url
+    from newsspan.labeling.client import public_url, resolve_url
     from newsspan.labeling.review import push_review
 
     options = _options(ctx)
     report, project, documents = push_review(options, build)
-    url = f"{resolve_url(options)}/projects/{project.id}/data"
+    url = f"{public_url(resolve_url(options))}/projects/{project.id}/data"
     _print(
         ctx,
         as_json,

@@ -23,7 +23,7 @@ from newsspan.labeling.server import load_credentials
 from newsspan.labeling.sync import ExistingTask, Project
 from newsspan.labeling.tasks import text_sha256
 
-__all__ = ["SdkBackend", "connect", "resolve_url"]
+__all__ = ["SdkBackend", "connect", "public_url", "resolve_url"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -33,6 +33,17 @@ _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 def resolve_url(options: LabelStudioOptions) -> str:
     """The server URL: env ``LABEL_STUDIO_URL`` over ``newsspan.toml``."""
     return (os.environ.get("LABEL_STUDIO_URL") or options.url).rstrip("/")
+
+
+def public_url(url: str) -> str:
+    """``url`` without a user name or password in it (``http://user:pw@host`` → ``http://host``):
+    what messages, reports and files may show."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
 
 def connect(options: LabelStudioOptions, *, sleep: Callable[[float], None] = time.sleep) -> SdkBackend:
@@ -49,7 +60,8 @@ def connect(options: LabelStudioOptions, *, sleep: Callable[[float], None] = tim
     client = LabelStudio(  # type: ignore[no-untyped-call]
         base_url=url, api_key=credentials.token, timeout=options.timeout, max_retries=0
     )
-    backend = SdkBackend(client, url=url, retries=options.retries, backoff=options.backoff, sleep=sleep)
+    # the SDK has the URL as given; the backend's, which messages and files show, has no password
+    backend = SdkBackend(client, url=public_url(url), retries=options.retries, backoff=options.backoff, sleep=sleep)
     backend.call("reach the server and check the token", client.users.whoami, retry_unreachable=False)
     return backend
 

@@ -340,3 +340,17 @@ def test_a_refusing_servers_body_is_shown_as_one_short_line(body, shown):
     message = str(caught.value)
     assert shown in message and "\n" not in message and "\x1b" not in message and "<form>" not in message
     assert len(message) < 400
+
+
+@pytest.mark.parametrize(
+    ("url", "public"),
+    [
+        ("http://user:secret@127.0.0.1:8080/ls", "http://127.0.0.1:8080/ls"),
+        ("https://token@label.example.org", "https://label.example.org"),
+        ("http://127.0.0.1:8089", "http://127.0.0.1:8089"),
+    ],
+)
+def test_a_url_with_credentials_is_shown_without_them(url, public):
+    from newsspan.labeling.client import public_url
+
+    assert public_url(url) == public
