@@ -28,6 +28,13 @@ IngestReason = Literal[
     "only_boilerplate",
     "too_short",
     "duplicate",
+    "no_main_content",
+    "invalid_html",
+    "invalid_language",
+    "dangling_link",
+    "link_loop",
+    "not_regular_file",
+    "unreadable",
 ]
 INGEST_REASONS: tuple[IngestReason, ...] = IngestReason.__args__  # type: ignore[attr-defined]
 

@@ -190,8 +190,9 @@ DOCUMENTS: Final = Table(
             "source",
             pa.string(),
             False,
-            "Where the article came from: a path relative to the input folder's parent, or "
-            "'file.jsonl:LINE' (1-based) for JSON Lines.",
+            "Where the article came from: for a file given directly, its name; for a file found in a "
+            "folder, the folder's name and the path below it ('seeds/003.txt'); files that would share a "
+            "name take as many parent folders as tell them apart; 'file.jsonl:LINE' (1-based) for JSON Lines.",
         ),
         Column("source_format", pa.string(), False, f"One of {', '.join(SOURCE_FORMATS)}."),
         Column(

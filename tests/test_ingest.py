@@ -15,6 +15,7 @@ from newsspan.dataset.build import ingest_to_folder
 from newsspan.dataset.config import IngestOptions
 from newsspan.dataset.ingest.outlets import canonical_outlet
 from newsspan.dataset.records import INGEST_REASONS
+from tests.test_walker import RUNTIME_REASONS
 
 DATA = Path(__file__).resolve().parent / "data"
 SEEDS_EXPECTED = json.loads((DATA / "seeds_expected" / "metadata.json").read_text(encoding="utf-8"))
@@ -152,12 +153,19 @@ def test_bad_input_is_quarantined_with_its_reason(case, tmp_path):
         for fragment in wanted["detail_contains"]:
             assert fragment in row["detail"], (fragment, row["detail"])
     assert len(documents) == expected.get("documents", 0)
+    by_source = {d["source"]: d for d in documents}
+    for wanted in expected.get("documents_have", []):  # what the accepted documents must look like
+        document = by_source[f"input/{wanted['source']}"]
+        assert {k: document[k] for k in wanted["fields"]} == wanted["fields"]
+        assert [s for s in wanted.get("text_lacks", []) if s in document["text"]] == []
     assert summary["inputs"] == len(documents) + len(quarantine)
     assert summary["reconciles"] is True
 
 
 def test_every_ingest_reason_has_a_bad_input_case():
-    covered = set()
+    """Each reason is shown by a case here or by a runtime case of test_walker.py (symlinks, FIFOs
+    and unreadable folders cannot live in git); only cases that run on every platform count."""
+    covered = set(RUNTIME_REASONS)
     for case in BAD_CASES:
         expected = json.loads((DATA / "bad_inputs" / case / "expected.json").read_text(encoding="utf-8"))
         covered |= {row["reason"] for row in expected["quarantine"]}
@@ -188,3 +196,44 @@ def test_batches_do_not_change_the_result(tmp_path):
     two, q_two, _ = _ingest([folder, DATA / "bad_inputs" / "duplicate_article" / "input"], tmp_path / "b", batch_size=1)
     assert one == two
     assert sorted(q_one, key=str) == sorted(q_two, key=str)
+
+
+@pytest.mark.parametrize(
+    ("start", "html"),
+    [
+        (b"<!DOCTYPE html>\n<html>", True),
+        (b"\xef\xbb\xbf  \n<HTML lang='en'>", True),
+        (b"\n\n<html>", True),
+        (b"<htmlish> is not a tag", False),
+        (b"The <html> tag opens a page", False),
+        (b"<!doctype xml>", False),
+    ],
+)
+def test_a_web_page_saved_as_txt_is_recognised_by_its_start(start, html):
+    from newsspan.dataset.ingest.readers import looks_like_html
+
+    assert looks_like_html(start) is html
+
+
+@pytest.mark.parametrize(
+    ("given", "normal"),
+    [
+        ("en", {"language": "en"}),
+        ("EN", {"language": "en"}),
+        ("EN-us", {"language": "en", "language_tag": "en-US"}),
+        ("zh_hant_tw", {"language": "zh", "language_tag": "zh-Hant-TW"}),
+        ("deu", {"language": "deu"}),
+    ],
+)
+def test_language_tags_become_iso_639_codes(given, normal):
+    from newsspan.dataset.ingest.languages import language_refusal, normalize_language
+
+    assert language_refusal(given) is None
+    assert normalize_language(given) == normal
+
+
+@pytest.mark.parametrize("given", ["english", "en\n", "", "e", "en-", "12", "en US"])
+def test_values_that_are_no_language_code_are_refused(given):
+    from newsspan.dataset.ingest.languages import language_refusal
+
+    assert "not a language code; use an ISO 639 code" in (language_refusal(given) or "")

@@ -39,8 +39,9 @@ class DuplicateFilter:
             if first == (row["doc_id"], row["source"]):
                 kept.append(row)
                 continue
+            same = " (the files are byte for byte the same)" if first[0] == row["doc_id"] else ""
             detail = (
-                f"{row['source']}: same normalized text as document {first[0]} ({first[1]}); "
+                f"{row['source']}: same normalized text as document {first[0]} ({first[1]}){same}; "
                 "the first copy is kept: remove this one from the input"
             )
             rejected.append(Rejection(row["source"], row["doc_id"], STAGE, "duplicate", detail))

@@ -1,11 +1,13 @@
-"""Reading raw articles from disk: the I/O edge of ingest.
+"""Reading raw articles from disk: the I/O edge of ingest (the files come from
+:mod:`newsspan.dataset.ingest.walker`).
 
-A folder is walked recursively in sorted order (so ids and duplicate decisions are the same on
-every run); hidden files and folders (names starting with '.') are skipped and counted. Each
-``.txt`` file is one article; each ``.html``/``.htm`` file (also gzipped: ``.html.gz``) is one web
-page; each non-blank line of a ``.jsonl`` file is one article, a JSON object with a ``text``
-string (or an ``html`` string: a saved page) and optional metadata fields. Anything that is not
-an article becomes a :class:`Rejection`; nothing is skipped silently.
+Each ``.txt`` file is one article (an HTML page saved as ``.txt``, recognised by its start, is
+read as the web page it is: ``source_format`` 'html'); each ``.html``/``.htm`` file (also gzipped:
+``.html.gz``) is one web page; each non-blank line of a ``.jsonl`` file is one article, a JSON
+object with a ``text`` string (or an ``html`` string: a saved page) and optional metadata fields
+(a ``language`` must be a language code: see :mod:`newsspan.dataset.ingest.languages`). Anything
+that is not an article (an empty ``.jsonl`` too, or a file that cannot be opened) becomes a
+:class:`Rejection`; nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import gzip
 import hashlib
 import io
 import json
+import logging
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,10 +25,21 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from newsspan.dataset.errors import InputError
+from newsspan.dataset.ingest.languages import language_refusal, normalize_language
+from newsspan.dataset.ingest.walker import InputFile, Inputs, discover_inputs
 from newsspan.dataset.io import file_sha256
 from newsspan.dataset.records import Rejection
 
-__all__ = ["SUFFIXES", "InputFile", "RawArticle", "discover_inputs", "input_kind", "read_articles"]
+__all__ = [
+    "SUFFIXES",
+    "InputFile",
+    "Inputs",
+    "RawArticle",
+    "discover_inputs",
+    "input_kind",
+    "looks_like_html",
+    "read_articles",
+]
 
 Kind = Literal["txt", "jsonl", "html"]
 SUFFIXES: dict[str, Kind] = {
@@ -38,18 +52,14 @@ SUFFIXES: dict[str, Kind] = {
 }
 Markup = Literal["text", "html"]
 _STAGE = "ingest"
+_HTML_STARTS = (b"<!doctype html", b"<html")  # after whitespace and a UTF-8 BOM
+log = logging.getLogger(__name__)
 
 
 def input_kind(path: Path) -> Kind | None:
     """What a file holds, by its name: one article (txt), JSON Lines, a web page; None otherwise."""
     name = path.name.lower()
     return next((kind for suffix, kind in SUFFIXES.items() if name.endswith(suffix)), None)
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    path: Path
-    name: str  # how it is shown and stored: relative to the input folder's parent
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,41 +72,6 @@ class RawArticle:
     raw: bytes
     fields: dict[str, Any] = field(default_factory=dict)
     markup: Markup = "text"
-
-
-@dataclass(frozen=True, slots=True)
-class Inputs:
-    files: list[InputFile]
-    hidden_skipped: int
-    total_bytes: int
-
-
-def discover_inputs(paths: Sequence[Path]) -> Inputs:
-    """The files to read under ``paths``; raises :class:`InputError` for a path that is unusable."""
-    files: list[InputFile] = []
-    hidden = 0
-    for path in paths:
-        if not path.exists():
-            raise InputError(f"input {path} does not exist; pass article files or folders", path=path)
-        if path.is_file():
-            files.append(InputFile(path, path.name))
-            continue
-        if not path.is_dir():
-            raise InputError(f"input {path} is neither a file nor a folder", path=path)
-        root = path.resolve().parent
-        try:
-            found = sorted(path.resolve().rglob("*"))
-        except OSError as exc:
-            raise InputError(f"input folder {path} cannot be read: {exc}", path=path) from None
-        for candidate in found:
-            relative = candidate.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts[1:]):
-                hidden += candidate.is_file()
-                continue
-            if candidate.is_file():
-                files.append(InputFile(candidate, relative.as_posix()))
-    total = sum(_size(f.path) for f in files)
-    return Inputs(files, hidden, total)
 
 
 def _size(path: Path) -> int:
@@ -173,7 +148,8 @@ def _reject(source: str, reason: str, detail: str) -> Rejection:
     return Rejection(source=source, doc_id=None, stage=_STAGE, reason=reason, detail=detail)
 
 
-def _read_txt(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawArticle | Rejection:
+def _read_bytes(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> bytes | Rejection:
+    """The file's bytes; a file above ``max_bytes`` or one that may not be opened is refused."""
     try:
         size = input_file.path.stat().st_size
         if size > max_bytes:
@@ -184,19 +160,46 @@ def _read_txt(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawA
                 "into articles or raise the limit in newsspan.toml",
             )
         raw = input_file.path.read_bytes()
+    except PermissionError as exc:
+        return _unreadable(input_file, exc)
     except OSError as exc:
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
     digest.update(raw)
+    return raw
+
+
+def _unreadable(input_file: InputFile, exc: OSError) -> Rejection:
+    return _reject(
+        input_file.name,
+        "unreadable",
+        f"{input_file.name}: cannot be read ({exc.strerror}); fix its permissions or move it out of the input",
+    )
+
+
+def _read_txt(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawArticle | Rejection:
+    """One article; a web page saved as ``.txt`` is read as the page it is (and says so)."""
+    raw = _read_bytes(input_file, max_bytes=max_bytes, digest=digest)
+    if isinstance(raw, Rejection):
+        return raw
+    if looks_like_html(raw):
+        log.warning("%s: an HTML page saved as .txt; read as a web page (source_format 'html')", input_file.name)
+        return RawArticle(input_file.name, "html", raw, markup="html")
     return RawArticle(input_file.name, "txt", raw)
+
+
+def looks_like_html(raw: bytes) -> bool:
+    """True for bytes that start (after whitespace and a UTF-8 BOM) as an HTML document does."""
+    head = raw[:512].lstrip().removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    return any(head.startswith(start) and head[len(start) : len(start) + 1] in b" \t\r\n>" for start in _HTML_STARTS)
 
 
 def _read_html(input_file: InputFile, *, max_bytes: int, digest: _Digest) -> RawArticle | Rejection:
     """A saved page; a gzipped one is decompressed, never past ``max_bytes`` (a gzip bomb is refused)."""
-    read = _read_txt(input_file, max_bytes=max_bytes, digest=digest)
+    read = _read_bytes(input_file, max_bytes=max_bytes, digest=digest)
     if isinstance(read, Rejection) or not input_file.path.name.lower().endswith(".gz"):
-        return RawArticle(read.source, "html", read.raw, markup="html") if isinstance(read, RawArticle) else read
+        return RawArticle(input_file.name, "html", read, markup="html") if isinstance(read, bytes) else read
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(read.raw)) as handle:
+        with gzip.GzipFile(fileobj=io.BytesIO(read)) as handle:
             page = handle.read(max_bytes + 1)
     except (OSError, EOFError, zlib.error) as exc:
         return _reject(
@@ -219,8 +222,12 @@ def _read_jsonl(
 ) -> Iterator[RawArticle | Rejection]:
     try:
         handle = input_file.path.open("rb")
+    except PermissionError as exc:
+        yield _unreadable(input_file, exc)
+        return
     except OSError as exc:
         raise InputError(f"{input_file.path} cannot be read: {exc.strerror}", path=input_file.path) from None
+    articles = 0
     with handle:
         for number, line, too_long in _lines(handle, limit=max_bytes, digest=digest):
             on_bytes(len(line) if not too_long else max_bytes)
@@ -234,6 +241,14 @@ def _read_jsonl(
                 )
             elif line.strip():
                 yield _parse_jsonl_line(source, line)
+            articles += too_long or bool(line.strip())
+    if not articles:
+        yield _reject(
+            input_file.name,
+            "empty",
+            f"{input_file.name}: no JSON lines (the file is empty or has only blank lines); add one "
+            "JSON object per line, or remove it",
+        )
 
 
 def _lines(handle: BinaryIO, *, limit: int, digest: _Digest) -> Iterator[tuple[int, bytes, bool]]:
@@ -290,4 +305,25 @@ def _parse_jsonl_line(source: str, line: bytes) -> RawArticle | Rejection:
             f"{source}: 'text' has a lone surrogate \\u{ord(text[surrogate]):04x} at code point {surrogate}; "
             "the producer escaped a non-BMP character wrongly: re-export it as UTF-8",
         )
-    return RawArticle(source, "jsonl", raw, obj, markup)
+    refused = _language_rejection(source, obj)
+    return refused if refused is not None else RawArticle(source, "jsonl", raw, obj, markup)
+
+
+def _language_rejection(source: str, obj: dict[str, Any]) -> Rejection | None:
+    """Refuse a ``language`` that is no language code (naming the line); normalise one that is."""
+    value = obj.get("language")
+    if value is None:
+        return None
+    refusal = language_refusal(value)
+    if refusal is not None:
+        return _reject(source, "invalid_language", f"{source}: {refusal}")
+    _set_language(obj, value)
+    return None
+
+
+def _set_language(obj: dict[str, Any], value: str) -> None:
+    """The ISO 639 code as ``language``; a fuller tag kept as ``language_tag`` (unless given)."""
+    normal = normalize_language(value)
+    obj["language"] = normal["language"]
+    if "language_tag" in normal:
+        obj.setdefault("language_tag", normal["language_tag"])

@@ -30,6 +30,7 @@ from newsspan.dataset.heuristics.boilerplate import classify_line, word_count
 from newsspan.dataset.ingest.dates import parse_iso
 from newsspan.dataset.ingest.duplicates import DuplicateFilter
 from newsspan.dataset.ingest.html import decode_page
+from newsspan.dataset.ingest.languages import given_language
 from newsspan.dataset.ingest.metadata import extract_metadata
 from newsspan.dataset.ingest.normalize import DecodeRefusal, decode_bytes, looks_binary, normalize_text
 from newsspan.dataset.ingest.pages import locate_page_metadata, locate_rows, page_rows, parse_pages
@@ -215,6 +216,8 @@ def apply_given_metadata(values: dict[str, Any], given: dict[str, Any], extra: d
             extra[name] = value
         elif name in ("outlet", "agency"):
             values[name] = canonical_outlet(value).name
+        elif name == "language":
+            given_language(values, value, extra)
         elif name == "published":
             parsed = parse_iso(value)
             if parsed is None:
@@ -331,7 +334,7 @@ def ingest_batches(
             progress(min(done, inputs.total_bytes), inputs.total_bytes)
 
     consumed(0)
-    pending: list[RawArticle | Rejection] = []
+    pending: list[RawArticle | Rejection] = list(inputs.refused)  # what the walk found and did not read
     for item in read_articles(inputs.files, max_bytes=options.max_bytes, on_bytes=consumed, seen=summary.files):
         pending.append(item)
         if len(pending) >= options.batch_size:
