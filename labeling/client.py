@@ -36,14 +36,12 @@ def resolve_url(options: LabelStudioOptions) -> str:
 
 
 def public_url(url: str) -> str:
-    """``url`` without a user name or password in it (``http://user:pw@host`` → ``http://host``):
-    what messages, reports and files may show."""
+    """``url`` without a user name or password (``http://user:pw@host`` → ``http://host``), query
+    or fragment (where tokens hide): what messages, reports and files may show."""
     from urllib.parse import urlsplit, urlunsplit
 
     parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
 
 
 def connect(options: LabelStudioOptions, *, sleep: Callable[[float], None] = time.sleep) -> SdkBackend:

@@ -27,6 +27,7 @@ from newsspan.dataset.schema import (
 )
 from newsspan.labeling.align import Aligned, Utf16Index, align_span
 from newsspan.labeling.convert_reasons import CONVERT_REASONS, STAGE, ConvertReason, rejection
+from newsspan.labeling.export_json import json_snippet, json_type
 
 __all__ = [
     "CONVERT_REASONS",
@@ -92,6 +93,14 @@ class _Context:
         source = f"task {self.task_id}"
         self.rows.rejections.append(rejection(source, self.doc_id, reason, f"{self.where(region)}: {detail}"))
 
+    def invalid(self, detail: str) -> None:
+        """An annotation that cannot be read at all (it has no countable result items)."""
+        source = f"task {self.task_id}"
+        where = detail if detail.startswith(source) else f"{source} (document {self.doc_id}), {detail}"
+        self.rows.rejections.append(
+            rejection(source, self.doc_id, "invalid_annotation", f"{where}; the rest of the task converts")
+        )
+
     def index(self) -> Utf16Index:
         """The text's UTF-16 index, built on first need (most spans match without it)."""
         if self.utf16 is None:
@@ -110,14 +119,27 @@ def convert_task(task: dict[str, Any], text: str, *, target: str | None, max_shi
     data = task.get("data") or {}
     reviewed = bool(data.get(REVIEW_KEY))
     context = _Context(task.get("id"), task_doc_id(data), text, target, rows, max_shift)
-    for annotation in task.get("annotations") or []:
-        _annotation(context, annotation, origin="review" if reviewed else "human")
-    for prediction in task.get("predictions") or []:
-        if isinstance(prediction, dict) and reviewed:
+    for number, annotation in enumerate(task.get("annotations") or [], 1):
+        if _is_object(context, annotation, f"annotation #{number}"):
+            _annotation(context, annotation, origin="review" if reviewed else "human")
+    for number, prediction in enumerate(task.get("predictions") or [], 1):
+        if not _is_object(context, prediction, f"prediction #{number}"):
+            continue
+        if reviewed:
             rows.review_versions += 1
-        elif isinstance(prediction, dict):
+        else:
             _annotation(context, prediction, origin="prediction")
     return rows
+
+
+def _is_object(context: _Context, annotation: Any, which: str) -> bool:
+    """Whether an annotation (or prediction) is an object; else it is quarantined as invalid."""
+    if isinstance(annotation, dict):
+        return True
+    context.invalid(
+        f"{which} is a JSON {json_type(annotation)} ({json_snippet(annotation, 40)}), not an annotation object"
+    )
+    return False
 
 
 def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -> None:
@@ -126,7 +148,12 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
     annotator = _annotator(annotation) if annotated else str(annotation.get("model_version") or "")
     context.head = (context.doc_id, annotation_id, annotator, origin)
     context.provenance = {}
-    result = annotation.get("result") or []
+    result = annotation.get("result")
+    if result is None:
+        result = []
+    elif not isinstance(result, list):
+        context.invalid(f"{context.where()}: its result is {json_snippet(result, 40)}, not a list of result items")
+        return
     cancelled = bool(annotation.get("was_cancelled"))
     if not result and not cancelled:
         context.rows.rejections.append(
@@ -234,7 +261,7 @@ def _result(context: _Context, result: list[Any]) -> None:
         else:
             context.reject(
                 "unsupported_item",
-                f"result type {item.get('type')!r} is not a span, relation or choice",
+                f"result type {item.get('type')!r} (value {repr(value)[:50]}) is not a span, relation or choice",
                 region=item.get("id"),
             )
     for item in later:
@@ -285,8 +312,11 @@ def _span(context: _Context, item: dict[str, Any], value: dict[str, Any], region
 
 def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) -> None:
     labels = item.get("labels") or []
-    kind = labels[0] if labels else None
     ends = (str(item.get("from_id")), str(item.get("to_id")))
+    if not isinstance(labels, list):
+        context.reject("unknown_relation", f"relation {ends[0]} -> {ends[1]} has labels {labels!r}, not a list")
+        return
+    kind = labels[0] if labels else None
     if isinstance(labels, list) and len(labels) > 1:
         context.reject(
             "relation_label_count",
@@ -294,7 +324,7 @@ def _relation(context: _Context, item: dict[str, Any], regions: dict[str, str]) 
             "takes exactly one: remove the others in Label Studio (or draw one relation per label)",
         )
         return
-    if kind not in _RELATIONS:
+    if not isinstance(kind, str) or kind not in _RELATIONS:
         allowed = ", ".join(_RELATIONS)
         context.reject("unknown_relation", f"relation {ends[0]} -> {ends[1]} has type {kind!r}; allowed: {allowed}")
         return
@@ -329,7 +359,7 @@ def _choice(context: _Context, item: dict[str, Any], regions: dict[str, str]) ->
     value = item["value"]
     region = str(item.get("id"))
     choices = value.get("choices") or []
-    if len(choices) != 1 or str(choices[0]).upper() not in STANCE_VALUES:
+    if not isinstance(choices, list) or len(choices) != 1 or str(choices[0]).upper() not in STANCE_VALUES:
         context.reject(
             "unknown_choice",
             f"choice {choices!r} is not one stance value; allowed: {', '.join(STANCE_VALUES)}",
@@ -357,13 +387,13 @@ def _choice(context: _Context, item: dict[str, Any], regions: dict[str, str]) ->
 
 
 def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if isinstance(value, str) else None
     except ValueError:
         return None
 
 
 def _float(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if not isinstance(value, int | float) or isinstance(value, bool) or abs(value) > 1e300:
+        return None  # not a number, or one too large for a float (or not finite)
+    return float(value)

@@ -19,11 +19,14 @@ STAGE = "convert"
 # Every reason has a golden case under tests/data/exports/ (a test fails naming a reason without one).
 ConvertReason = Literal[
     # a whole task, with all its result items (labeling/tables.py)
+    "invalid_task",  # not a task object, or its id/annotations/predictions of the wrong JSON type → export again
     "missing_text",  # data has no 'text' string → put the article in data.text
     "duplicate_task",  # a task id seen earlier in the export (the first is kept) → export once, or dedupe
     "unknown_document",  # doc_id not in --documents → pass the documents it was pushed from, or omit them
+    "undecodable_text",  # text has a lone surrogate (no UTF-8 form, offsets shift) → fix the text, export again
     "text_changed",  # text differs from the document's → re-push and re-annotate, or use the old documents
-    # a whole annotation
+    # a whole annotation (or prediction)
+    "invalid_annotation",  # not an object, or its result not a list (no items counted) → fix it, export again
     "empty_annotation",  # submitted with no result (nothing else counted) → delete it, or skip the task
     # one result item
     "invalid_item",  # not a JSON object → fix the export (Label Studio never writes one)

@@ -3,7 +3,8 @@
 Only the full ``JSON`` format is used: ``JSON_MIN``, CSV and CoNLL drop relations, cancelled
 annotations and overlapping spans. The export is streamed into a temporary file and renamed
 into place when complete, with a ``.meta.json`` beside it (project, server, size, sha256, task
-count, time). The token is never written.
+count, time). The token is never written, nor the userinfo of a server URL like
+``http://user:password@host:8080``.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from newsspan.dataset.errors import InputError
 from newsspan.dataset.io import ensure_folder, file_sha256, write_json
+from newsspan.labeling.client import public_url
+from newsspan.labeling.export_json import ExportReader
 from newsspan.labeling.sync import Project
 
 __all__ = ["EXPORT_FILE", "REVIEW_EXPORT_FILE", "ExportInfo", "count_tasks", "pull_export"]
@@ -53,7 +55,7 @@ def pull_export(backend: Exporter, project: Project, out: Path, *, name: str = E
             path=final.name,
             project_id=project.id,
             project_title=project.title,
-            server=backend.url,
+            server=public_url(backend.url),
             bytes=size,
             sha256=file_sha256(temp),
             tasks=tasks,
@@ -67,15 +69,6 @@ def pull_export(backend: Exporter, project: Project, out: Path, *, name: str = E
 
 
 def count_tasks(path: Path) -> int:
-    """Tasks in a Label Studio JSON export, counted while streaming (constant memory)."""
-    import ijson
-
-    count = 0
-    try:
-        with path.open("rb") as handle:
-            for prefix, event, _ in ijson.parse(handle):
-                if prefix == "item" and event == "start_map":
-                    count += 1
-    except ijson.JSONError as exc:
-        raise InputError(f"{path} is not a complete JSON export ({exc}); pull it again", path=path) from None
-    return count
+    """Task objects in a Label Studio export, counted while streaming (constant memory, the same
+    reader and refusals as conversion: nesting past its bound is refused before memory grows)."""
+    return sum(isinstance(task, dict) for task in ExportReader(path))

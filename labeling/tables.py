@@ -1,9 +1,12 @@
 """A Label Studio JSON export file → the schema's table files, streaming.
 
-The export is parsed task by task with ijson, so memory does not grow with the export; rows are
-written in batches. Documents come from a ``documents`` table (the task text must equal the
-document text, else the task is quarantined as changed) or, without one, from the tasks' own
-``data``, written as ``documents.parquet``. All files appear only when the whole export was
+The export is read task by task (:class:`newsspan.labeling.export_json.ExportReader`, which
+refuses what is not an export with the byte offset), so memory does not grow with the export;
+rows are written in batches. A task that is not a task object (or has an id, annotations or
+predictions of the wrong JSON type) is quarantined alone as ``invalid_task``. Documents come
+from a ``documents`` table (the task text must equal the document text, else the task is
+quarantined as changed) or, without one, from the tasks' own ``data``, written as
+``documents.parquet``. All files appear only when the whole export was
 read (a truncated export raises and leaves nothing behind), and ``convert.json`` (the summary)
 is written last.
 """
@@ -18,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.errors import InputError
 from newsspan.dataset.ingest.steps import METADATA_FIELDS, apply_given_metadata
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
 from newsspan.dataset.layout import BuildFolder
@@ -26,6 +28,7 @@ from newsspan.dataset.records import Rejection, rejections_table, rows_table, tu
 from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
 from newsspan.labeling.convert import STAGE, TaskRows, convert_task, rejection, task_doc_id
+from newsspan.labeling.export_json import LONE_SURROGATE, ExportReader, json_snippet, json_type
 from newsspan.labeling.tasks import text_sha256
 
 __all__ = ["ConvertSummary", "KnownDocuments", "convert_export", "iter_tasks", "known_documents"]
@@ -71,39 +74,10 @@ class ConvertSummary:
         }
 
 
-class _Counting:
-    """A binary file wrapper that reports how many bytes were read (for progress bars)."""
-
-    def __init__(self, handle: Any, on_bytes: Callable[[int], None] | None) -> None:
-        self.handle = handle
-        self.on_bytes = on_bytes
-
-    def read(self, size: int = -1) -> bytes:
-        chunk: bytes = self.handle.read(size)
-        if self.on_bytes is not None:
-            self.on_bytes(len(chunk))
-        return chunk
-
-
-def iter_tasks(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[dict[str, Any]]:
-    """The tasks of a full JSON export, one at a time (constant memory)."""
-    import ijson
-
-    with path.open("rb") as raw:
-        handle = _Counting(raw, on_bytes)
-        tasks = ijson.items(handle, "item", use_float=True)
-        count = 0
-        try:
-            for task in tasks:
-                count += 1
-                yield task
-        except ijson.JSONError as exc:
-            raise InputError(
-                f"{path} is not a complete Label Studio JSON export (after {count} task(s): "
-                f"{str(exc).splitlines()[0]}); it may be "
-                "truncated: download it again with `newsspan label pull` or from the UI (format JSON)",
-                path=path,
-            ) from None
+def iter_tasks(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> Iterator[Any]:
+    """The tasks of a full JSON export (or JSON Lines), one at a time (constant memory); a task
+    may be any JSON value (conversion quarantines what is not a task object)."""
+    yield from ExportReader(path, on_bytes=on_bytes)
 
 
 @dataclass
@@ -168,10 +142,17 @@ def convert_export(
         stack.enter_context(gc_paused())  # millions of short-lived objects, no cycles
         writers = {t.name: stack.enter_context(TableWriter(folder.table(t), schema=t)) for t in tables}
         batches = _Batches(writers, batch_size)
-        for task in iter_tasks(export, on_bytes=read):
+        reader = ExportReader(export, on_bytes=read)
+        for task in reader:
             summary.tasks += 1
             _one_task(task, known, derived, seen, batches, summary, max_shift)
         batches.flush()
+    for repair, count in (
+        ("non_finite_number_as_null", reader.non_finite),
+        ("lone_surrogate_as_fffd", reader.surrogates),
+    ):
+        if count:
+            summary.repairs[repair] += count
     if not summary.reconciles:  # a bug, not bad input
         raise AssertionError(f"convert counts do not reconcile: {summary.as_dict()}")
     write_json(summary.as_dict(), folder.summary(STAGE))
@@ -189,7 +170,9 @@ def _one_task(
 ) -> None:
     items = _count_items(task)
     data = task.get("data") if isinstance(task, dict) else None
-    refusal = _refuse_task(task, data, known if known is not None else derived, seen, derive=known is None)
+    refusal = _invalid_task(task, summary.tasks) or _refuse_task(
+        task, data, known if known is not None else derived, seen, derive=known is None
+    )
     if refusal is not None:
         summary.tasks_quarantined += 1
         summary.items += items
@@ -222,10 +205,52 @@ def _one_task(
 
 
 def _count_items(task: Any) -> int:
+    """Result items of a task (of its annotations and predictions that are lists of objects)."""
     if not isinstance(task, dict):
         return 0
-    sources = (task.get("annotations") or []) + [p for p in task.get("predictions") or [] if isinstance(p, dict)]
-    return sum(len(a.get("result") or []) for a in sources if isinstance(a, dict))
+    lists = [task.get("annotations"), task.get("predictions")]
+    results = (a.get("result") for each in lists if isinstance(each, list) for a in each if isinstance(a, dict))
+    return sum(len(r) for r in results if isinstance(r, list))
+
+
+_INT64 = 1 << 63
+
+
+def _invalid_task(task: Any, position: int) -> Rejection | None:
+    """A task that is not a task object, or whose id, annotations or predictions are of the wrong
+    JSON type: quarantined alone (the rest of the export converts)."""
+    if not isinstance(task, dict):
+        source = f"task #{position}"
+        return rejection(
+            source,
+            None,
+            "invalid_task",
+            f"{source} of the export is a JSON {json_type(task)} ({json_snippet(task)}), not a task object; "
+            "export the project again (Label Studio writes a list of task objects)",
+        )
+    task_id = task.get("id")
+    if task_id is not None and not ((type(task_id) is int and -_INT64 <= task_id < _INT64) or isinstance(task_id, str)):
+        source = f"task #{position}"
+        what = f"a JSON {json_type(task_id)}" if type(task_id) is not int else "an integer out of the 64-bit range"
+        return rejection(
+            source,
+            None,
+            "invalid_task",
+            f"{source} of the export has id {json_snippet(task_id)}, {what}: a Label Studio task id is an integer; "
+            "export the project again, or fix the id",
+        )
+    source = f"task {task_id}"
+    for key in ("annotations", "predictions"):
+        value = task.get(key)
+        if value is not None and not isinstance(value, list):
+            return rejection(
+                source,
+                None,
+                "invalid_task",
+                f"{source}: its {key!r} is a JSON {json_type(value)}, not a list; the task is left out "
+                "whole: export the project again",
+            )
+    return None
 
 
 def _refuse_task(
@@ -234,12 +259,25 @@ def _refuse_task(
     task_id = task.get("id") if isinstance(task, dict) else None
     source = f"task {task_id}"
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        found = f"its data is a JSON {json_type(data)}"
+        if isinstance(data, dict):
+            found = f"'text' is a JSON {json_type(data['text'])}" if "text" in data else f"keys: {sorted(data)}"
         return rejection(
             source,
             None,
             "missing_text",
-            f"{source}: its data has no 'text' string (keys: {sorted(data or {})}); "
-            "newsspan reads the article from data.text",
+            f"{source}: its data has no 'text' string ({found}); newsspan reads the article from data.text",
+        )
+    text = data["text"]
+    if not text.isascii() and (surrogate := LONE_SURROGATE.search(text)) is not None:
+        doc_id_given = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
+        return rejection(
+            source,
+            doc_id_given,
+            "undecodable_text",
+            f"{source}: its text has a lone surrogate \\u{ord(surrogate.group()):04x} at code point "
+            f"{surrogate.start()} (a non-BMP character escaped wrongly), which has no UTF-8 form and shifts "
+            "every offset after it; fix the text in the export (or re-import the task) and export again",
         )
     doc_id = task_doc_id(data)
     if task_id in seen:
