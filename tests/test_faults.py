@@ -110,3 +110,31 @@ def test_an_output_that_is_a_file_is_refused_before_the_lock(tmp_path):
     (tmp_path / "corpus").write_text("x")
     with pytest.raises(OutputError, match="exists and is not a folder"), staged_files(tmp_path / "corpus"):
         pass
+
+
+def test_builds_killed_at_random_moments_never_leave_a_complete_looking_or_broken_output(tmp_path):
+    """kill -9 at seeded random moments of a rebuild: the output is always the previous,
+    complete build (its manifest's file hashes all hold), and the next build cleans up."""
+    import hashlib
+    import os
+    import random
+    import time
+
+    out = tmp_path / "corpus"
+    command = [*NEWSSPAN, "-q", "build", "--out", str(out)]
+    started = time.monotonic()
+    assert subprocess.run(command, check=False, capture_output=True).returncode == 0
+    duration = time.monotonic() - started
+    rng = random.Random(17)
+    for delay in sorted(rng.uniform(0.3, duration) for _ in range(5)):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+        manifest = json.loads((out / "manifest.json").read_text())
+        for name, digest in manifest["outputs"].items():  # every file the manifest lists is intact
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, (delay, name)
+        hidden = [p.name for p in tmp_path.iterdir() if p.name != "corpus"]
+        assert all(n.startswith(".corpus.") for n in hidden), hidden  # only hidden leftovers, never a copy
+    assert subprocess.run(command, check=False, capture_output=True).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
