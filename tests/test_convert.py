@@ -116,7 +116,8 @@ def test_truncated_export_is_a_clear_error_and_writes_nothing(tmp_path, cut):
     data = (CASES / "two_annotators" / "export.json").read_bytes()
     export = tmp_path / "export.json"
     export.write_bytes(data[:cut])
-    with pytest.raises(InputError, match=r"is not a complete Label Studio JSON export: it ends at byte \d+ .* truncated"):
+    truncated = r"is not a complete Label Studio JSON export: it ends at byte \d+ .* truncated"
+    with pytest.raises(InputError, match=truncated):
         convert_export(export, tmp_path / "out")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
 
