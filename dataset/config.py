@@ -15,6 +15,7 @@ Command-line options override the file.
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 import types
 import typing
@@ -90,15 +91,13 @@ class IngestOptions(_Options):
     # Largest article accepted, in bytes (a .txt file or one JSONL line). News articles are
     # 2-30 kB; anything above 5 MB is a dump, a log or a binary, and would stall annotation.
     max_bytes: int = 5_000_000
-    # What to do with bytes that are not UTF-8: "detect" asks charset-normalizer and records the
-    # codec it chose; a codec name ("cp1252", "koi8-r") forces it; "strict" quarantines them.
+    # Not UTF-8: "detect" picks the codec whose text reads as a language, else refuses; "cp1252" forces one.
     fallback_encoding: str = "detect"
-    # Corpus language (ISO 639-1) when the articles do not state it. Never guessed: null unless set.
+    # Corpus language (ISO 639) when the articles do not state it; never guessed.
     language: str | None = None
     # The stance target for documents whose metadata does not name one.
     stance_target: str | None = None
-    # An article needs at least this many words outside boilerplate lines to be an article.
-    # Promos and widget text run to ~25 words per line; real articles run to hundreds.
+    # Words outside boilerplate lines an article needs (promos run to ~25 a line, articles to hundreds).
     min_body_words: int = 40
     # Documents per Arrow batch: bounds memory on large corpora without hurting throughput.
     batch_size: int = 1000
@@ -110,6 +109,8 @@ class IngestOptions(_Options):
             raise ConfigError(f"ingest.min_body_words must be >= 0, got {self.min_body_words}")
         if self.batch_size <= 0:
             raise ConfigError(f"ingest.batch_size must be positive, got {self.batch_size}")
+        if self.language is not None and not re.fullmatch(r"[a-z]{2,3}", self.language):
+            raise ConfigError(f"ingest.language (or --language) is {self.language!r}; use an ISO 639 code: 'en', 'deu'")
         if self.fallback_encoding not in ("detect", "strict"):
             import codecs
 

@@ -322,3 +322,10 @@ def test_paths_print_as_typed_never_as_console_markup(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert f"written to {out}" in result.stderr
     assert (out / "documents.parquet").is_file()
+
+
+@pytest.mark.parametrize("language", ["EN-us", "english", "en\nGB"])
+def test_an_invalid_language_option_is_refused_before_any_work(runner, tmp_path, language):
+    result = runner.invoke(cli, ["ingest", str(tmp_path), "--out", str(tmp_path / "out"), "--language", language])
+    assert result.exit_code == 1 and "use an ISO 639 code: 'en', 'deu'" in result.stderr
+    assert not (tmp_path / "out").exists()

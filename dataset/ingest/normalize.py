@@ -101,6 +101,7 @@ def _has_reference(text: str) -> bool:
 class Decoded:
     text: str
     encoding: str
+    why: str | None = None  # for a codec that had to be chosen: the evidence, for the log
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +121,7 @@ _CONTROL_BYTES = bytes(
 
 def looks_binary(raw: bytes) -> bool:
     """True when ``raw`` is not text: NUL bytes (outside UTF-16) or many control bytes."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return False
     sample = raw[:_BINARY_SAMPLE]
     if b"\x00" in sample:
@@ -137,6 +138,8 @@ def decode_bytes(raw: bytes, *, fallback: str = "detect") -> Decoded | DecodeRef
     """
     if raw.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # before UTF-16: FF FE 00 00
+        encoding = "utf-32"
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     else:
@@ -168,21 +171,7 @@ def _decode_fallback(raw: bytes, *, fallback: str, first_bad: int) -> Decoded | 
             "ingest.fallback_encoding to 'detect' or a codec name",
         )
     if fallback == "detect":
-        from charset_normalizer import from_bytes
-
-        matches = list(from_bytes(raw))
-        best = matches[0] if matches else None
-        # Ties (short texts decode equally well in several codecs) go to windows-1252, the
-        # legacy encoding browsers assume for Western pages.
-        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)] if best else []
-        best = next((m for m in tied if m.encoding == "cp1252"), best)
-        if best is None or best.encoding is None:
-            return DecodeRefusal(
-                "undecodable",
-                f"{where} and no known encoding decodes it; re-save it as UTF-8 or set "
-                "ingest.fallback_encoding to the right codec",
-            )
-        fallback = best.encoding
+        return _detect(raw, where)
     try:
         return Decoded(raw.decode(fallback), codecs.lookup(fallback).name)
     except UnicodeDecodeError as exc:
@@ -191,3 +180,29 @@ def _decode_fallback(raw: bytes, *, fallback: str, first_bad: int) -> Decoded | 
             f"{where}, and {fallback} fails at byte {exc.start} too; re-save it as UTF-8 or set "
             "ingest.fallback_encoding to the right codec",
         )
+
+
+# Multi-byte legacy codecs (East Asian): charset-normalizer's choice is trusted for these only,
+# as their byte patterns are distinctive; single-byte codecs are chosen by decoding.choose_codec.
+_MULTI_BYTE = {"big5", "big5hkscs", "cp932", "cp949", "cp950", "euc_jis_2004", "euc_jp", "euc_kr", "gb18030",
+               "gb2312", "gbk", "hz", "iso2022_jp", "iso2022_kr", "johab", "shift_jis", "shift_jis_2004"}  # fmt: skip
+
+
+def _detect(raw: bytes, where: str) -> Decoded | DecodeRefusal:
+    """A codec chosen by the text it gives (:mod:`newsspan.dataset.ingest.decoding`), or refused."""
+    from newsspan.dataset.ingest.decoding import choose_codec
+
+    choice = choose_codec(raw)
+    if choice.codec is not None and choice.text is not None:
+        return Decoded(choice.text, codecs.lookup(choice.codec).name, choice.why)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    name = codecs.lookup(best.encoding).name.replace("-", "_") if best is not None and best.encoding else None
+    if best is not None and name in _MULTI_BYTE and best.chaos < 0.1:
+        return Decoded(str(best), codecs.lookup(name).name, f"{name}: charset-normalizer, chaos {best.chaos:.2f}")
+    return DecodeRefusal(
+        "undecodable",
+        f"{where}; no codec reads it as text in one language ({choice.why}); re-save it as UTF-8, or set "
+        'ingest.fallback_encoding = "cp1252" (for example) in newsspan.toml if you know its codec',
+    )

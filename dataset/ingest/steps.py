@@ -58,7 +58,7 @@ __all__ = [
 
 STAGE = "ingest"
 log = logging.getLogger(__name__)
-_UNICODE_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16")
+_UNICODE_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-32")
 # JSONL fields that fill document columns directly; all other fields go to `extra`.
 METADATA_FIELDS = (
     "title",
@@ -134,7 +134,8 @@ def _decode_rows(rows: list[Row], *, fallback_encoding: str) -> tuple[list[Row],
                 refusal = DecodeRefusal(decoded.reason, f"{source}: {decoded.detail}")
             else:
                 if decoded.encoding not in _UNICODE_ENCODINGS:
-                    log.warning("%s: not UTF-8; decoded as %s (recorded in `encoding`)", source, decoded.encoding)
+                    why = f" ({decoded.why})" if getattr(decoded, "why", None) else ""
+                    log.warning("%s: not UTF-8; decoded as %s%s, recorded in `encoding`", source, decoded.encoding, why)
                 kept.append({**row, "doc_id": doc_id, "raw_sha256": digest, **_decoded(decoded)})
         if refusal is not None:
             rejected.append(Rejection(source, doc_id, STAGE, refusal.reason, refusal.detail))
