@@ -81,3 +81,21 @@ def test_plain_utf8_never_runs_detection(monkeypatch):
     monkeypatch.setattr(decoding, "choose_codec", lambda raw: pytest.fail("detection ran on UTF-8"))
     decoded = decode_bytes("Le maître d'œuvre a déclaré".encode())
     assert isinstance(decoded, Decoded) and decoded.encoding == "utf-8"
+
+
+def test_the_document_records_the_codec_and_why(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+
+    from newsspan.dataset.config import IngestOptions
+    from newsspan.dataset.ingest.stage import ingest_to_folder
+
+    codec, text = ARTICLES["french-cp1252"]
+    article = "Travaux du pont\n\n" + " ".join([text] * 4)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "pont.txt").write_bytes(article.encode(codec))
+    ingest_to_folder([tmp_path / "in"], tmp_path / "out", options=IngestOptions())
+    (document,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
+    assert document["encoding"] == "cp1252" and document["text"].startswith("Travaux du pont")
+    assert "language fr" in json.loads(document["extra"])["encoding_evidence"]

@@ -136,6 +136,9 @@ def _decode_rows(rows: list[Row], *, fallback_encoding: str) -> tuple[list[Row],
                 if decoded.encoding not in _UNICODE_ENCODINGS:
                     why = f" ({decoded.why})" if getattr(decoded, "why", None) else ""
                     log.warning("%s: not UTF-8; decoded as %s%s, recorded in `encoding`", source, decoded.encoding, why)
+                if getattr(decoded, "why", None):  # the document keeps why its codec was chosen
+                    fields = json.loads(row.get("fields") or "{}") | {"encoding_evidence": decoded.why}
+                    row["fields"] = json.dumps(fields, ensure_ascii=False)
                 kept.append({**row, "doc_id": doc_id, "raw_sha256": digest, **_decoded(decoded)})
         if refusal is not None:
             rejected.append(Rejection(source, doc_id, STAGE, refusal.reason, refusal.detail))
