@@ -39,7 +39,7 @@ class _Group(click.Group):
     """Turns NewsspanError into 'Error: ...' with exit code 1, once, at the edge."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from newsspan.dataset.io import output_error
+        from newsspan.dataset.errors import output_error
 
         try:
             return super().invoke(ctx)

@@ -12,7 +12,6 @@ run that holds the lock first removes what killed runs of that output left behin
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import hashlib
 import json
@@ -35,7 +34,6 @@ __all__ = [
     "TableWriter",
     "ensure_folder",
     "file_sha256",
-    "output_error",
     "output_lock",
     "read_table",
     "replace_folder",
@@ -269,28 +267,3 @@ def replace_folder(stage: Path, final: Path) -> None:
     stage.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-# The errors of a full disk, a quota, a read-only or forbidden place, a file-size limit: the
-# user's to fix, so `Error: ...` with the path and the way out, never a traceback.
-_WAY_OUT = {
-    errno.ENOSPC: "no space left on the device: free some space, or choose an --out on another disk",
-    errno.EDQUOT: "the disk quota is exceeded: free some space, or choose an --out elsewhere",
-    errno.EFBIG: "the file is larger than this system allows (a file-size limit): raise it, or write elsewhere",
-    errno.EROFS: "the file system is read-only: choose an --out elsewhere",
-    errno.EACCES: "permission denied: fix the folder's permissions, or choose an --out elsewhere",
-    errno.EPERM: "operation not permitted: fix the folder's permissions, or choose an --out elsewhere",
-}
-_ARROW_MESSAGES = {"No space left on device": errno.ENOSPC, "File too large": errno.EFBIG}
-
-
-def output_error(exc: OSError, where: Path | str) -> OutputError | None:
-    """The :class:`OutputError` for an ``OSError`` the user can fix (full disk, permissions),
-    naming the file (else ``where``); None for any other error, which stays a bug."""
-    code = exc.errno
-    if code is None:  # Arrow's I/O errors carry the reason in their text only
-        code = next((c for text, c in _ARROW_MESSAGES.items() if text in str(exc)), None)
-    if code not in _WAY_OUT:
-        return None
-    path = exc.filename or where
-    return OutputError(f"cannot write {path}: {_WAY_OUT[code]}", path=path)

@@ -87,7 +87,7 @@ def nothing_converted(context: StageContext) -> bool:
 def run_stage(stage: Stage, context: StageContext) -> StageReport:
     """Run ``stage`` and record its report in ``context`` (for the stages after it); a full disk
     or a permission error becomes an :class:`OutputError` naming the file."""
-    from newsspan.dataset.io import output_error
+    from newsspan.dataset.errors import output_error
 
     try:
         report = stage.run(context)

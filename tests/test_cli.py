@@ -329,3 +329,14 @@ def test_an_invalid_language_option_is_refused_before_any_work(runner, tmp_path,
     result = runner.invoke(cli, ["ingest", str(tmp_path), "--out", str(tmp_path / "out"), "--language", language])
     assert result.exit_code == 1 and "use an ISO 639 code: 'en', 'deu'" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_subcommands_help_imports_no_heavy_module():
+    # `newsspan label --help` goes through the group's error handling: that must stay light too
+    code = (
+        "import sys\nfrom newsspan.dataset.cli import cli\n"
+        "try:\n    cli(['label', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print([m for m in ('pyarrow', 'polars', 'datasets', 'great_expectations', 'pandas') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
