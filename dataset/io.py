@@ -34,6 +34,7 @@ __all__ = [
     "TableWriter",
     "ensure_folder",
     "file_sha256",
+    "iter_table",
     "output_lock",
     "read_table",
     "replace_folder",
@@ -125,6 +126,27 @@ def read_table(path: Path, *, schema: Table) -> pa.Table:
         raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
     except (OSError, pa.ArrowInvalid) as exc:
         raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
+    return _conform(table, path, schema)
+
+
+def iter_table(path: Path, *, schema: Table, rows: int = 65_536) -> Iterator[pa.Table]:
+    """Read a table written by newsspan ``rows`` rows at a time (memory bounded by the batch), each
+    batch checked and cast as :func:`read_table` does."""
+    try:
+        handle = pq.ParquetFile(path)
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
+    with handle:
+        if handle.metadata.num_rows == 0:
+            yield _conform(handle.schema_arrow.empty_table(), path, schema)
+            return
+        for batch in handle.iter_batches(batch_size=rows):
+            yield _conform(pa.Table.from_batches([batch]), path, schema)
+
+
+def _conform(table: pa.Table, path: Path, schema: Table) -> pa.Table:
     for column in schema.columns:  # a nullable column added in a later version reads as nulls
         if column.nullable and column.name not in table.column_names:
             table = table.append_column(column.field, pa.nulls(table.num_rows, column.type))
