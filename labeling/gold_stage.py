@@ -8,51 +8,58 @@ convert`` or build folder) it reads the folder's tables, replaces their earlier 
 rewrites them. Beside them: ``gold_conflicts.parquet`` (everything not adjudicated, for review),
 ``gold.json`` and ``gold.md``. A build that converted no export has nothing to adjudicate: the
 stage reports that and writes nothing.
+
+Memory follows a part of the corpus, not the corpus: the human rows are streamed once into a
+scratch copy, split by document (:mod:`newsspan.dataset.parts`, documents in sorted order, as
+adjudication has always taken them), adjudicated one part at a time, and the corpus tables are
+streamed out as the human rows followed by the gold rows, the order a whole-table run gives.
 """
 
 from __future__ import annotations
 
 import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from newsspan.dataset.io import read_table, write_json, write_table, write_table_raw
+from newsspan.dataset.io import TableWriter, iter_table, write_json
 from newsspan.dataset.layout import BuildFolder
-from newsspan.dataset.schema import ANNOTATION_TABLES, Table
+from newsspan.dataset.parts import PART_DOCUMENTS, split_by_document
+from newsspan.dataset.schema import ANNOTATION_TABLES, ANNOTATIONS, Table
 from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["GoldStage"]
 
 NAME = "gold"
+SHOWN_CONFLICTS = 50  # conflicts listed in gold.md (all of them are in gold_conflicts.parquet)
 
 
 class GoldStage:
-    """Adjudicate with ``context.settings.gold``."""
+    """Adjudicate with ``context.settings.gold``, ``documents`` documents at a time."""
 
     name = NAME
 
-    def run(self, context: StageContext) -> StageReport:
-        import pyarrow as pa
-        import pyarrow.compute as pc
+    def __init__(self, *, documents: int = PART_DOCUMENTS) -> None:
+        self.documents = documents
 
-        from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
+    def run(self, context: StageContext) -> StageReport:
         from newsspan.labeling.reports import gold_markdown
 
         if nothing_converted(context):
             return StageReport(NAME, None, summary=("gold: no Label Studio export, nothing to adjudicate",))
         folder, options = context.folder, context.settings.gold
         parts = folder.converted_parts()
-        loaded = {table.name: _converted(folder, parts, table) for table in ANNOTATION_TABLES}
-        human = {name: t.filter(pc.not_equal(t["origin"], "gold")) for name, t in loaded.items()}
-        result = adjudicate(*(human[t.name] for t in ANNOTATION_TABLES), options=options)
-        for table in ANNOTATION_TABLES:
-            gold = pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)
-            write_table(pa.concat_tables([human[table.name], gold]), folder.table(table), schema=table)
+        with tempfile.TemporaryDirectory(prefix=".gold-scratch-", dir=folder.root) as scratch:
+            totals = self._adjudicate_all(folder, parts, Path(scratch), options)
         for part in parts:
             shutil.rmtree(part)
-        write_table_raw(pa.Table.from_pylist(result.conflicts, schema=CONFLICTS_SCHEMA), folder.report_table(NAME))
-        counts = _counts(options, result)
+        counts = _counts(options, totals)
         write_json(counts, folder.summary(NAME))
-        markdown = gold_markdown(counts, result.conflicts)
+        markdown = gold_markdown(counts, totals.shown)
         folder.markdown(NAME).write_text(markdown, encoding="utf-8")
         written = [folder.table(t) for t in ANNOTATION_TABLES]
         written += [folder.report_table(NAME), folder.summary(NAME), folder.markdown(NAME)]
@@ -61,26 +68,113 @@ class GoldStage:
             NAME, counts, markdown=markdown, summary=(line,), files=tuple(folder.relative(p) for p in written)
         )
 
+    def _adjudicate_all(self, folder: BuildFolder, parts: list[Path], scratch: Path, options: Any) -> _Totals:
+        """Human rows to scratch, gold per part to scratch, then the corpus tables and conflicts."""
+        import pyarrow as pa
 
-def _converted(folder: BuildFolder, parts: list[Any], table: Table) -> Any:
-    """The converted rows of ``table``: the convert stage's parts in export order, else the folder's table."""
+        from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
+
+        human = {table.name: _copy_human(folder, parts, table, scratch) for table in ANNOTATION_TABLES}
+        order = _sorted_documents(human[ANNOTATIONS.name])
+        sources = {table.name: (human[table.name], table) for table in ANNOTATION_TABLES}
+        split = split_by_document(sources, order, scratch / "parts", documents=self.documents)
+        totals = _Totals()
+        gold = {table.name: scratch / f"gold-{table.file_name}" for table in ANNOTATION_TABLES}
+        conflicts = scratch / "conflicts.parquet"
+        with ExitStack() as stack:
+            writers = {t.name: stack.enter_context(TableWriter(gold[t.name], schema=t)) for t in ANNOTATION_TABLES}
+            out = stack.enter_context(_RawWriter(conflicts, CONFLICTS_SCHEMA))
+            for _, tables in split:
+                result = adjudicate(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
+                for table in ANNOTATION_TABLES:
+                    writers[table.name].write(
+                        pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)
+                    )
+                out.write(pa.Table.from_pylist(result.conflicts, schema=CONFLICTS_SCHEMA))
+                totals.add(result)
+        for table in ANNOTATION_TABLES:  # the human rows, then the gold rows
+            with TableWriter(folder.table(table), schema=table) as writer:
+                for path in (human[table.name], gold[table.name]):
+                    for rows in iter_table(path, schema=table):
+                        writer.write(rows)
+        conflicts.replace(folder.report_table(NAME))
+        return totals
+
+
+@dataclass
+class _Totals:
+    """What the parts' results add up to; the first conflicts, for the Markdown report."""
+
+    documents: int = 0
+    by_rule: Counter[str] = field(default_factory=Counter)
+    rows: Counter[str] = field(default_factory=Counter)  # gold rows per table, and "conflicts"
+    shown: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, result: Any) -> None:
+        self.documents += result.documents
+        self.by_rule.update(result.by_rule)
+        for name in ("spans", "relations", "stance", "conflicts"):
+            self.rows[name] += len(getattr(result, name))
+        self.shown += result.conflicts[: SHOWN_CONFLICTS - len(self.shown)]
+
+
+class _RawWriter:
+    """A Parquet file of a report's schema, written batch by batch (compressed as reports are)."""
+
+    def __init__(self, path: Path, schema: Any) -> None:
+        import pyarrow.parquet as pq
+
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd")
+
+    def write(self, table: Any) -> None:
+        if table.num_rows:
+            self._writer.write_table(table)
+
+    def __enter__(self) -> _RawWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._writer.close()
+
+
+def _copy_human(folder: BuildFolder, parts: list[Path], table: Table, scratch: Path) -> Path:
+    """The converted rows of ``table`` that are not gold (the convert stage's parts in export
+    order, else the folder's table), streamed into one scratch file."""
+    import pyarrow.compute as pc
+
+    path = scratch / f"human-{table.file_name}"
+    with TableWriter(path, schema=table) as writer:
+        for rows in _converted(folder, parts, table):
+            writer.write(rows.filter(pc.not_equal(rows["origin"], "gold")))
+    return path
+
+
+def _converted(folder: BuildFolder, parts: list[Path], table: Table) -> Iterator[Any]:
+    sources = [BuildFolder(part).table(table) for part in parts] or [folder.table(table)]
+    for source in sources:
+        yield from iter_table(source, schema=table)
+
+
+def _sorted_documents(annotations: Path) -> Any:
+    """The distinct documents of the annotations table, sorted (the order adjudication takes)."""
     import pyarrow as pa
 
-    if not parts:
-        return read_table(folder.table(table), schema=table)
-    return pa.concat_tables([read_table(BuildFolder(part).table(table), schema=table) for part in parts])
+    seen: set[str] = set()
+    for rows in iter_table(annotations, schema=ANNOTATIONS):
+        seen.update(rows["doc_id"].to_pylist())
+    return pa.array(sorted(seen), pa.string())
 
 
-def _counts(options: Any, result: Any) -> dict[str, Any]:
+def _counts(options: Any, totals: _Totals) -> dict[str, Any]:
     return {
         "strategy": options.strategy,
         "threshold": options.threshold if options.strategy == "threshold" else None,
         "reviewers": list(options.reviewers),
-        "documents": result.documents,
-        "decided_by": dict(sorted(result.by_rule.items())),
-        "adjudicated_in_review": result.by_rule.get("review project", 0),
-        "gold_spans": len(result.spans),
-        "gold_relations": len(result.relations),
-        "gold_stance": len(result.stance),
-        "conflicts": len(result.conflicts),
+        "documents": totals.documents,
+        "decided_by": dict(sorted(totals.by_rule.items())),
+        "adjudicated_in_review": totals.by_rule.get("review project", 0),
+        "gold_spans": totals.rows["spans"],
+        "gold_relations": totals.rows["relations"],
+        "gold_stance": totals.rows["stance"],
+        "conflicts": totals.rows["conflicts"],
     }

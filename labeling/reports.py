@@ -165,8 +165,8 @@ def gold_markdown(summary: dict[str, Any], conflicts: list[dict[str, Any]], *, s
             f"| {inline(row['doc_id'])} | {row['kind']} | {row['reason']} | {row['label'] or ''} | {offsets} | "
             f"{inline(row['value'] or '')} | {support} |"
         )
-    if len(conflicts) > shown:
-        lines.append(f"\n{len(conflicts) - shown} more in gold_conflicts.parquet.")
+    if summary["conflicts"] > shown:  # ``conflicts`` may be only the first ones
+        lines.append(f"\n{summary['conflicts'] - shown} more in gold_conflicts.parquet.")
     return "\n".join(lines) + "\n"
 
 
