@@ -113,30 +113,39 @@ def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance
             doc = docs[row["doc_id"]]
             (doc.annotations if row["origin"] == "human" else doc.reviews).append(row)
     keys: dict[tuple[str, str], SpanKey] = {}
-    for row in spans.to_pylist():
-        if row["annotation_id"] in usable:
-            key = (row["layer"], row["label"], row["start"], row["end"])
-            docs[row["doc_id"]].spans[row["annotation_id"]][key] = row["region_id"]
-            docs[row["doc_id"]].texts[key] = row["text"]
-            docs[row["doc_id"]].provenance[(row["annotation_id"], key)] = row.get("provenance")
-            keys[(row["annotation_id"], row["region_id"])] = key
-    for row in relations.to_pylist():
-        ends = (
-            keys.get((row["annotation_id"], row["from_region_id"])),
-            keys.get((row["annotation_id"], row["to_region_id"])),
-        )
-        if row["annotation_id"] in usable and ends[0] and ends[1]:
-            docs[row["doc_id"]].relations[row["annotation_id"]].add((row["relation"], ends[0], ends[1]))
-    for row in stance.to_pylist():
-        if row["annotation_id"] not in usable:
+    names = ("doc_id", "annotation_id", "region_id", "layer", "label", "start", "end", "text", "provenance")
+    for doc_id, annotation, region, layer, label, start, end, text, made in _columns(spans, names):
+        if annotation in usable:
+            key = (layer, label, start, end)
+            doc = docs[doc_id]
+            doc.spans[annotation][key] = region
+            doc.texts[key] = text
+            doc.provenance[(annotation, key)] = made
+            keys[(annotation, region)] = key
+    names = ("doc_id", "annotation_id", "relation", "from_region_id", "to_region_id")
+    for doc_id, annotation, kind, source, target in _columns(relations, names):
+        ends = (keys.get((annotation, source)), keys.get((annotation, target)))
+        if annotation in usable and ends[0] and ends[1]:
+            docs[doc_id].relations[annotation].add((kind, ends[0], ends[1]))
+    names = ("doc_id", "annotation_id", "scope", "region_id", "target", "value")
+    for doc_id, annotation, scope, region, target, value in _columns(stance, names):
+        if annotation not in usable:
             continue
-        docs[row["doc_id"]].target = docs[row["doc_id"]].target or row["target"]
-        if row["scope"] == "document":
-            docs[row["doc_id"]].doc_stance[row["annotation_id"]] = row["value"]
-        elif (row["annotation_id"], row["region_id"]) in keys:
-            key = keys[(row["annotation_id"], row["region_id"])]
-            docs[row["doc_id"]].quote_stance[row["annotation_id"]][key] = row["value"]
+        doc = docs[doc_id]
+        doc.target = doc.target or target
+        if scope == "document":
+            doc.doc_stance[annotation] = value
+        elif (annotation, region) in keys:
+            doc.quote_stance[annotation][keys[(annotation, region)]] = value
     return docs
+
+
+def _columns(table: pa.Table, names: tuple[str, ...]) -> Any:
+    """The rows of ``table`` as tuples of ``names`` (a missing column reads as nulls): column
+    lists zipped, several times faster than a dict per row."""
+    return zip(
+        *(table[n].to_pylist() if n in table.column_names else [None] * table.num_rows for n in names), strict=True
+    )
 
 
 def _reviewer(doc: _Doc, options: GoldOptions) -> dict[str, Any] | None:
@@ -147,7 +156,9 @@ def _reviewer(doc: _Doc, options: GoldOptions) -> dict[str, Any] | None:
 
 
 def _region(doc_id: str, key: SpanKey) -> str:
-    return "g" + hashlib.sha1(f"{doc_id}|{key}".encode()).hexdigest()[:9]
+    """A gold span's region id: stable across runs, from the document and the span's key."""
+    layer, label, start, end = key  # the text is str(key), written out (several times faster)
+    return "g" + hashlib.sha1(f"{doc_id}|({layer!r}, {label!r}, {start!r}, {end!r})".encode()).hexdigest()[:9]
 
 
 def _emit(
