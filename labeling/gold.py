@@ -113,8 +113,8 @@ def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance
             doc = docs[row["doc_id"]]
             (doc.annotations if row["origin"] == "human" else doc.reviews).append(row)
     keys: dict[tuple[str, str], SpanKey] = {}
-    names = ("doc_id", "annotation_id", "region_id", "layer", "label", "start", "end", "text", "provenance")
-    for doc_id, annotation, region, layer, label, start, end, text, made in _columns(spans, names):
+    span_columns = ("doc_id", "annotation_id", "region_id", "layer", "label", "start", "end", "text", "provenance")
+    for doc_id, annotation, region, layer, label, start, end, text, made in _columns(spans, span_columns):
         if annotation in usable:
             key = (layer, label, start, end)
             doc = docs[doc_id]
@@ -122,13 +122,13 @@ def _collect(annotations: pa.Table, spans: pa.Table, relations: pa.Table, stance
             doc.texts[key] = text
             doc.provenance[(annotation, key)] = made
             keys[(annotation, region)] = key
-    names = ("doc_id", "annotation_id", "relation", "from_region_id", "to_region_id")
-    for doc_id, annotation, kind, source, target in _columns(relations, names):
+    relation_columns = ("doc_id", "annotation_id", "relation", "from_region_id", "to_region_id")
+    for doc_id, annotation, kind, source, target in _columns(relations, relation_columns):
         ends = (keys.get((annotation, source)), keys.get((annotation, target)))
         if annotation in usable and ends[0] and ends[1]:
             docs[doc_id].relations[annotation].add((kind, ends[0], ends[1]))
-    names = ("doc_id", "annotation_id", "scope", "region_id", "target", "value")
-    for doc_id, annotation, scope, region, target, value in _columns(stance, names):
+    stance_columns = ("doc_id", "annotation_id", "scope", "region_id", "target", "value")
+    for doc_id, annotation, scope, region, target, value in _columns(stance, stance_columns):
         if annotation not in usable:
             continue
         doc = docs[doc_id]

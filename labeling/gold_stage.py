@@ -72,7 +72,7 @@ class GoldStage:
         """Human rows to scratch, gold per part to scratch, then the corpus tables and conflicts."""
         import pyarrow as pa
 
-        from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
+        from newsspan.labeling.gold import CONFLICTS_SCHEMA
 
         human = {table.name: _copy_human(folder, parts, table, scratch) for table in ANNOTATION_TABLES}
         order = _sorted_documents(human[ANNOTATIONS.name])
@@ -85,11 +85,9 @@ class GoldStage:
             writers = {t.name: stack.enter_context(TableWriter(gold[t.name], schema=t)) for t in ANNOTATION_TABLES}
             out = stack.enter_context(_RawWriter(conflicts, CONFLICTS_SCHEMA))
             for _, tables in split:
-                result = adjudicate(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
+                gold_rows, result = adjudicate_part(tables, options=options)
                 for table in ANNOTATION_TABLES:
-                    writers[table.name].write(
-                        pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)
-                    )
+                    writers[table.name].write(gold_rows[table.name])
                 out.write(pa.Table.from_pylist(result.conflicts, schema=CONFLICTS_SCHEMA))
                 totals.add(result)
         for table in ANNOTATION_TABLES:  # the human rows, then the gold rows
@@ -99,6 +97,35 @@ class GoldStage:
                         writer.write(rows)
         conflicts.replace(folder.report_table(NAME))
         return totals
+
+
+def adjudicate_part(tables: dict[str, Any], *, options: Any) -> tuple[dict[str, Any], Any]:
+    """The gold rows of one part's documents (document order, as one ``adjudicate`` of the part
+    gives them) and the result of the documents the loop decided (conflicts, counts): documents
+    annotated once by columns (:mod:`newsspan.labeling.gold_single`), the others by ``adjudicate``."""
+    import polars as pl
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from newsspan.labeling.gold import adjudicate
+    from newsspan.labeling.gold_single import adjudicate_single
+
+    single = adjudicate_single(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
+    if single.documents:
+        done = pa.array(single.documents, pa.string())
+        tables = {n: t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=done))) for n, t in tables.items()}
+    result = adjudicate(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
+    result.documents += len(single.documents)
+    result.by_rule.update(single.by_rule)
+    rows = {}
+    for table in ANNOTATION_TABLES:
+        looped = pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)
+        if single.documents:  # each document's rows come from one side: a stable sort interleaves them
+            both = pl.DataFrame(pa.concat_tables([single.tables[table.name], looped]))
+            looped = both.sort("doc_id", maintain_order=True).to_arrow().cast(table.arrow_schema)
+        rows[table.name] = looped
+        setattr(result, table.name, [None] * rows[table.name].num_rows)  # counted, not kept
+    return rows, result
 
 
 @dataclass
