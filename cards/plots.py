@@ -9,59 +9,65 @@ from typing import Any
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
 
-__all__ = ["render_plots"]
+__all__ = ["outlet_label", "render_plots"]
 
 PLOTS = {"labels": "label_distribution", "outlets": "spans_per_outlet", "stance": "stance_by_outlet"}
 STANCE_COLOURS = dict(zip(STANCE_VALUES, ("#3cb44b", "#e6194b", "#a9a9a9", "#f58231"), strict=True))
 
 
 def render_plots(
-    folder: BuildFolder, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
+    folder: BuildFolder,
+    *,
+    labels: Counter[str],
+    per_outlet: list[tuple[str, int]],
+    stance: Counter[tuple[str, str]],
 ) -> dict[str, str]:
-    """Label distribution per layer, gold spans per outlet, document stance by outlet; returns
-    each plot's path relative to the build folder."""
+    """Gold spans per label and layer, gold spans per outlet (bars in the order given), document
+    stance by outlet (``(outlet, value) -> documents``); outlet names already through
+    :func:`outlet_label`. Returns each plot's path relative to the build folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     # outlet names are data: "$\\macro$" must be drawn as typed, never parsed as mathtext
     with matplotlib.rc_context({"text.parse_math": False}):
-        return _render(folder, spans=spans, outlets={k: _label(v) for k, v in outlets.items()}, stance=stance)
+        return _render(folder, labels=labels, per_outlet=per_outlet, stance=stance)
 
 
-def _label(name: str, width: int = 40) -> str:
+def outlet_label(name: str, width: int = 40) -> str:
     """An outlet name as one short tick label."""
     name = " ".join(name.split())
     return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def _render(
-    folder: BuildFolder, *, spans: list[dict[str, Any]], outlets: dict[str, str], stance: list[dict[str, Any]]
+    folder: BuildFolder,
+    *,
+    labels: Counter[str],
+    per_outlet: list[tuple[str, int]],
+    stance: Counter[tuple[str, str]],
 ) -> dict[str, str]:
     import matplotlib.pyplot as plt
 
     folder.plots.mkdir(exist_ok=True)
     figure, axes = plt.subplots(1, len(LAYERS), figsize=(4 * len(LAYERS), 3.2), squeeze=False)
-    counts = Counter(s["label"] for s in spans)
     for axis, layer in zip(axes[0], LAYERS, strict=True):  # schema order, zeros shown
-        axis.barh(list(layer.label_names), [counts[label] for label in layer.label_names], color="#4363d8")
+        axis.barh(list(layer.label_names), [labels[label] for label in layer.label_names], color="#4363d8")
         axis.set_title(layer.name)
         axis.invert_yaxis()
     figure.suptitle("Gold spans per label")
     _save(figure, folder.plot(PLOTS["labels"]))
 
-    per_outlet = Counter(outlets.get(s["doc_id"], "(unknown)") for s in spans)
     figure, axis = plt.subplots(figsize=(7, 3.2))
-    axis.barh(list(per_outlet), list(per_outlet.values()), color="#3cb44b")
+    axis.barh([name for name, _ in per_outlet], [count for _, count in per_outlet], color="#3cb44b")
     axis.invert_yaxis()
     axis.set_title("Gold spans per outlet")
     _save(figure, folder.plot(PLOTS["outlets"]))
 
-    rows = Counter((outlets.get(s["doc_id"], "(unknown)"), s["value"]) for s in stance if s["scope"] == "document")
-    names = sorted({outlet for outlet, _ in rows})
+    names = sorted({outlet for outlet, _ in stance})
     figure, axis = plt.subplots(figsize=(7, 3.2))
     left = [0] * len(names)
     for value, color in STANCE_COLOURS.items():
-        widths = [rows[(name, value)] for name in names]
+        widths = [stance[(name, value)] for name in names]
         axis.barh(names, widths, left=left, label=value, color=color)
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axis.legend(loc="lower right", fontsize=8)

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from newsspan.cards.facts import CorpusFacts, corpus_facts
 from newsspan.cards.metadata import card_metadata, validate_metadata
 from newsspan.cards.plots import render_plots
 from newsspan.dataset.errors import NewsspanError
@@ -21,7 +22,7 @@ from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hub.splits import SPLITS
 from newsspan.dataset.layout import ALL, BuildFolder
 from newsspan.dataset.markdown import code, inline
-from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, LAYERS, SPANS, STANCE, STANCE_VALUES
+from newsspan.dataset.schema import LAYERS, STANCE_VALUES
 
 __all__ = ["render_card", "write_card"]
 
@@ -65,39 +66,35 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
 
     folder = BuildFolder(root)
     manifest = _json(folder.manifest)
-    documents = _rows(folder.table(DOCUMENTS))
-    spans = _rows(folder.table(SPANS))
-    gold = [s for s in spans if s["origin"] == "gold"]
-    stance = [s for s in _rows(folder.table(STANCE)) if s["origin"] == "gold"]
-    outlets = {d["doc_id"]: d.get("outlet") or d.get("agency") or "(unknown)" for d in documents}
     splits = _splits(folder)
+    facts = corpus_facts(folder, split_of=_split_documents(folder, splits), default_split=(splits or SPLITS)[0])
     configs = [_config(folder, name) for name in CONFIGS]
-    plots = render_plots(folder, spans=gold, outlets=outlets, stance=stance)
-    languages = sorted({d["language"] for d in documents if d.get("language")})
+    plots = render_plots(
+        folder, labels=facts.gold_labels, per_outlet=facts.gold_by_outlet, stance=facts.stance_by_outlet
+    )
     # strings from the data (and the user's pretty name) are escaped here, once, for Markdown
     context = {
         "pretty_name": inline(pretty_name),
         "bibtex_title": _bibtex(pretty_name),
         "license": inline(license_id),
-        "documents": len(documents),
+        "documents": facts.documents,
         "outlets": [
-            (inline(name), count)
-            for name, count in sorted(Counter(outlets.values()).items(), key=lambda kv: (-kv[1], kv[0]))
+            (inline(name), count) for name, count in sorted(facts.outlets.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
-        "agencies": sorted(inline(a) for a in {d["agency"] for d in documents if d.get("agency")}),
-        "date_range": inline(_dates(documents)),
-        "languages": [inline(language) for language in languages] or ["unknown"],
-        "language_stated": all(d.get("language") for d in documents),
+        "agencies": sorted(inline(a) for a in facts.agencies),
+        "date_range": inline(_dates(facts)),
+        "languages": [inline(language) for language in facts.languages] or ["unknown"],
+        "language_stated": facts.language_stated,
         "layer_labels": {layer.name: list(layer.label_names) for layer in LAYERS},
         "stance_values": list(STANCE_VALUES),
-        "gold_spans": len(gold),
-        "human_annotations": sum(1 for a in _rows(folder.table(ANNOTATIONS)) if a["origin"] == "human"),
+        "gold_spans": facts.gold_spans,
+        "human_annotations": facts.human_annotations,
         "configs": configs,
         "splits": splits,
         "plots": plots,
-        "label_counts": _label_counts(gold, folder, splits),
+        "label_counts": _label_counts(facts.gold_by_split, splits),
         **_dataset_context(manifest),
-        **_annotation_context(folder),
+        **_annotation_context(folder, facts),
         **_quality_context(folder),
         **_validation_context(folder),
     }
@@ -105,7 +102,7 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
     body = jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(template).render(**context)
     rows = next(c["rows"] for c in configs if c["name"] == DEFAULT_CONFIG)
     metadata = card_metadata(
-        rows=rows, languages=languages, license_id=license_id, pretty_name=pretty_name, machine_annotations=True
+        rows=rows, languages=facts.languages, license_id=license_id, pretty_name=pretty_name, machine_annotations=True
     )
     return body, metadata, rows
 
@@ -158,15 +155,17 @@ def _type(feature: Any) -> str:
     return text if len(text) < 90 else text[:87] + "..."
 
 
-def _label_counts(gold: list[dict[str, Any]], folder: BuildFolder, splits: list[str]) -> list[dict[str, Any]]:
+def _split_documents(folder: BuildFolder, splits: list[str]) -> dict[str, list[str]]:
+    """The doc ids of each split's default-config file (a column read, not the rows)."""
     import pyarrow.parquet as pq
 
-    split_of = {
-        doc_id: split
+    return {
+        split: pq.read_table(folder.config_file(DEFAULT_CONFIG, split), columns=["doc_id"])["doc_id"].to_pylist()
         for split in splits
-        for doc_id in pq.read_table(folder.config_file(DEFAULT_CONFIG, split), columns=["doc_id"])["doc_id"].to_pylist()
     }
-    counts = Counter((split_of.get(s["doc_id"], splits[0] if splits else SPLITS[0]), s["label"]) for s in gold)
+
+
+def _label_counts(counts: Counter[tuple[str, str]], splits: list[str]) -> list[dict[str, Any]]:
     return [
         {
             "name": layer.name,
@@ -184,9 +183,11 @@ def _label_counts(gold: list[dict[str, Any]], folder: BuildFolder, splits: list[
     ]
 
 
-def _dates(documents: list[dict[str, Any]]) -> str:
-    dates = sorted(str(d["published"])[:10] for d in documents if d.get("published"))
-    return f"{dates[0]} to {dates[-1]} ({len(dates)} of {len(documents)} articles dated)" if dates else "not stated"
+def _dates(facts: CorpusFacts) -> str:
+    if facts.dates is None:
+        return "not stated"
+    first, last, dated = facts.dates
+    return f"{first} to {last} ({dated} of {facts.documents} articles dated)"
 
 
 def _dataset_context(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -207,7 +208,7 @@ def _dataset_context(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
+def _annotation_context(folder: BuildFolder, facts: CorpusFacts) -> dict[str, Any]:
     agreement = _json(folder.summary("agreement"))
     table = [r for r in _rows(folder.report_table("agreement")) if r["annotator_a"] == ALL and r["label"] == ALL]
     gold = _json(folder.summary("gold"))
@@ -245,18 +246,16 @@ def _annotation_context(folder: BuildFolder) -> dict[str, Any]:
         "gold_strategy": gold.get("strategy", "none (no annotations)"),
         "gold_conflicts": gold.get("conflicts", 0),
         "gold_reviewed": gold.get("adjudicated_in_review", 0),
-        "provenance": _provenance_counts(folder),
+        "provenance": _provenance_counts(facts),
         "agreement_excluded_accepted": bool(agreement.get("excluded_accepted_predictions")),
     }
 
 
-def _provenance_counts(folder: BuildFolder) -> list[dict[str, Any]]:
+def _provenance_counts(facts: CorpusFacts) -> list[dict[str, Any]]:
     """Human spans by provenance (by hand, a prediction accepted unchanged, one changed)."""
-    counts: dict[str, int] = {}
-    for span in _rows(folder.table(SPANS)):
-        if span["origin"] == "human":
-            name = span.get("provenance") or "not stated by the export"
-            counts[name] = counts.get(name, 0) + 1
+    counts: Counter[str] = Counter()
+    for provenance, spans in facts.provenance.items():
+        counts[provenance or "not stated by the export"] += spans
     total = sum(counts.values())
     return [{"name": k, "spans": v, "share": f"{v / total:.0%}"} for k, v in sorted(counts.items())] if total else []
 
