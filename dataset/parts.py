@@ -17,7 +17,7 @@ the caller owns and removes.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -70,23 +70,27 @@ class DocumentParts:
 
 
 def split_by_document(
-    sources: Mapping[str, tuple[Path, Table]],
+    sources: Mapping[str, tuple[Path | Sequence[Path], Table]],
     order: pa.Array,
     scratch: Path,
     *,
     documents: int = PART_DOCUMENTS,
 ) -> DocumentParts:
-    """Split each source table (``name -> (path, table)``) into parts of ``documents`` documents of
-    ``order`` (distinct doc ids), written under ``scratch``; see the module docstring."""
+    """Split each source table (``name -> (path or paths, table)``: several paths are read as one
+    table, in order) into parts of ``documents`` documents of ``order`` (distinct doc ids), written
+    under ``scratch``; see the module docstring."""
     if documents < 1:
         raise ValueError(f"documents per part must be at least 1, not {documents}")
     scratch.mkdir(parents=True, exist_ok=True)
     parts = DocumentParts(scratch, order, documents, {name: table for name, (_, table) in sources.items()})
-    for name, (path, table) in sources.items():
+    for name, (paths, table) in sources.items():
         writers: dict[int, _PartWriter] = {}
         outside = 0
+        batches = (
+            rows for path in ([paths] if isinstance(paths, Path) else paths) for rows in iter_table(path, schema=table)
+        )
         try:
-            for rows in iter_table(path, schema=table):
+            for rows in batches:
                 position = pc.index_in(rows["doc_id"], value_set=order)
                 outside += position.null_count
                 part = pc.fill_null(position, parts.count * documents).to_numpy() // documents  # outside: count

@@ -20,7 +20,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 from newsspan.dataset.io import TableWriter, iter_table, write_json
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.parts import PART_DOCUMENTS, split_by_document
-from newsspan.dataset.schema import ANNOTATION_TABLES, ANNOTATIONS, Table
+from newsspan.dataset.schema import ANNOTATION_TABLES, ANNOTATIONS
 from newsspan.dataset.stage import StageContext, StageReport, nothing_converted
 
 __all__ = ["GoldStage"]
@@ -69,15 +68,19 @@ class GoldStage:
         )
 
     def _adjudicate_all(self, folder: BuildFolder, parts: list[Path], scratch: Path, options: Any) -> _Totals:
-        """Human rows to scratch, gold per part to scratch, then the corpus tables and conflicts."""
-        import pyarrow as pa
+        """The converted rows split by document, gold per part to scratch, then the corpus tables
+        (written to a temporary file each: reading a table while it is rewritten is safe) and the
+        conflicts."""
+        import pyarrow.compute as pc
 
         from newsspan.labeling.gold import CONFLICTS_SCHEMA
 
-        human = {table.name: _copy_human(folder, parts, table, scratch) for table in ANNOTATION_TABLES}
-        order = _sorted_documents(human[ANNOTATIONS.name])
-        sources = {table.name: (human[table.name], table) for table in ANNOTATION_TABLES}
-        split = split_by_document(sources, order, scratch / "parts", documents=self.documents)
+        converted = {
+            t.name: [BuildFolder(part).table(t) for part in parts] or [folder.table(t)] for t in ANNOTATION_TABLES
+        }
+        order = _sorted_documents(converted[ANNOTATIONS.name])
+        sources = {table.name: (converted[table.name], table) for table in ANNOTATION_TABLES}
+        split = split_by_document(sources, order, scratch / "parts", documents=self.documents)  # old gold rows: ignored
         totals = _Totals()
         gold = {table.name: scratch / f"gold-{table.file_name}" for table in ANNOTATION_TABLES}
         conflicts = scratch / "conflicts.parquet"
@@ -85,47 +88,60 @@ class GoldStage:
             writers = {t.name: stack.enter_context(TableWriter(gold[t.name], schema=t)) for t in ANNOTATION_TABLES}
             out = stack.enter_context(_RawWriter(conflicts, CONFLICTS_SCHEMA))
             for _, tables in split:
-                gold_rows, result = adjudicate_part(tables, options=options)
+                part = adjudicate_part(tables, options=options)
                 for table in ANNOTATION_TABLES:
-                    writers[table.name].write(gold_rows[table.name])
-                out.write(pa.Table.from_pylist(result.conflicts, schema=CONFLICTS_SCHEMA))
-                totals.add(result)
-        for table in ANNOTATION_TABLES:  # the human rows, then the gold rows
+                    writers[table.name].write(part.tables[table.name])
+                out.write(part.tables["conflicts"])
+                totals.add(part)
+        for table in ANNOTATION_TABLES:  # the converted rows but earlier gold ones, then the gold rows
             with TableWriter(folder.table(table), schema=table) as writer:
-                for path in (human[table.name], gold[table.name]):
+                for path in converted[table.name]:
                     for rows in iter_table(path, schema=table):
-                        writer.write(rows)
+                        writer.write(rows.filter(pc.not_equal(rows["origin"], "gold")))
+                for rows in iter_table(gold[table.name], schema=table):
+                    writer.write(rows)
         conflicts.replace(folder.report_table(NAME))
         return totals
 
 
-def adjudicate_part(tables: dict[str, Any], *, options: Any) -> tuple[dict[str, Any], Any]:
-    """The gold rows of one part's documents (document order, as one ``adjudicate`` of the part
-    gives them) and the result of the documents the loop decided (conflicts, counts): documents
-    annotated once by columns (:mod:`newsspan.labeling.gold_single`), the others by ``adjudicate``."""
-    import polars as pl
+@dataclass
+class PartGold:
+    """The gold rows and conflicts of one part's documents, in document order, and its counts."""
+
+    tables: dict[str, Any]  # annotations, spans, relations, stance, conflicts
+    documents: int
+    by_rule: Counter[str]
+
+
+def adjudicate_part(tables: dict[str, Any], *, options: Any) -> PartGold:
+    """What one ``adjudicate`` of the part gives, in its order: the documents decided by votes on
+    columns (:mod:`newsspan.labeling.gold_columns`), the others by the loop, interleaved."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from newsspan.labeling.gold import adjudicate
-    from newsspan.labeling.gold_single import adjudicate_single
+    from newsspan.labeling.gold import CONFLICTS_SCHEMA, adjudicate
+    from newsspan.labeling.gold_columns import adjudicate_columns
 
-    single = adjudicate_single(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
-    if single.documents:
-        done = pa.array(single.documents, pa.string())
+    columns = adjudicate_columns(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
+    if columns.documents:
+        done = pa.array(columns.documents, pa.string())
         tables = {n: t.filter(pc.invert(pc.is_in(t["doc_id"], value_set=done))) for n, t in tables.items()}
     result = adjudicate(*(tables[t.name] for t in ANNOTATION_TABLES), options=options)
-    result.documents += len(single.documents)
-    result.by_rule.update(single.by_rule)
-    rows = {}
-    for table in ANNOTATION_TABLES:
-        looped = pa.Table.from_pylist(getattr(result, table.name), schema=table.arrow_schema)
-        if single.documents:  # each document's rows come from one side: a stable sort interleaves them
-            both = pl.DataFrame(pa.concat_tables([single.tables[table.name], looped]))
-            looped = both.sort("doc_id", maintain_order=True).to_arrow().cast(table.arrow_schema)
-        rows[table.name] = looped
-        setattr(result, table.name, [None] * rows[table.name].num_rows)  # counted, not kept
-    return rows, result
+    out = {}
+    for name, schema in [(t.name, t.arrow_schema) for t in ANNOTATION_TABLES] + [("conflicts", CONFLICTS_SCHEMA)]:
+        looped = pa.Table.from_pylist(getattr(result, name), schema=schema)
+        out[name] = _interleave(columns.tables.get(name, columns.conflicts), looped) if columns.documents else looped
+    return PartGold(out, result.documents + len(columns.documents), result.by_rule + columns.by_rule)
+
+
+def _interleave(first: Any, second: Any) -> Any:
+    """Rows of two tables whose documents are disjoint, in document order (a stable sort: each
+    document's rows keep their order)."""
+    import polars as pl
+    import pyarrow as pa
+
+    both = pl.DataFrame(pa.concat_tables([first, second]))
+    return both.sort("doc_id", maintain_order=True).to_arrow().cast(first.schema)
 
 
 @dataclass
@@ -137,12 +153,12 @@ class _Totals:
     rows: Counter[str] = field(default_factory=Counter)  # gold rows per table, and "conflicts"
     shown: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, result: Any) -> None:
-        self.documents += result.documents
-        self.by_rule.update(result.by_rule)
+    def add(self, part: PartGold) -> None:
+        self.documents += part.documents
+        self.by_rule.update(part.by_rule)
         for name in ("spans", "relations", "stance", "conflicts"):
-            self.rows[name] += len(getattr(result, name))
-        self.shown += result.conflicts[: SHOWN_CONFLICTS - len(self.shown)]
+            self.rows[name] += part.tables[name].num_rows
+        self.shown += part.tables["conflicts"].slice(0, SHOWN_CONFLICTS - len(self.shown)).to_pylist()
 
 
 class _RawWriter:
@@ -164,30 +180,12 @@ class _RawWriter:
         self._writer.close()
 
 
-def _copy_human(folder: BuildFolder, parts: list[Path], table: Table, scratch: Path) -> Path:
-    """The converted rows of ``table`` that are not gold (the convert stage's parts in export
-    order, else the folder's table), streamed into one scratch file."""
-    import pyarrow.compute as pc
-
-    path = scratch / f"human-{table.file_name}"
-    with TableWriter(path, schema=table) as writer:
-        for rows in _converted(folder, parts, table):
-            writer.write(rows.filter(pc.not_equal(rows["origin"], "gold")))
-    return path
-
-
-def _converted(folder: BuildFolder, parts: list[Path], table: Table) -> Iterator[Any]:
-    sources = [BuildFolder(part).table(table) for part in parts] or [folder.table(table)]
-    for source in sources:
-        yield from iter_table(source, schema=table)
-
-
-def _sorted_documents(annotations: Path) -> Any:
-    """The distinct documents of the annotations table, sorted (the order adjudication takes)."""
+def _sorted_documents(annotations: list[Path]) -> Any:
+    """The distinct documents of the annotations tables, sorted (the order adjudication takes)."""
     import pyarrow as pa
 
     seen: set[str] = set()
-    for rows in iter_table(annotations, schema=ANNOTATIONS):
+    for rows in (rows for path in annotations for rows in iter_table(path, schema=ANNOTATIONS)):
         seen.update(rows["doc_id"].to_pylist())
     return pa.array(sorted(seen), pa.string())
 

@@ -54,3 +54,24 @@ def test_a_second_run_replaces_its_own_gold_rows(sample: Path, tmp_path: Path) -
     once = _gold(sample, tmp_path / "again", 2)
     GoldStage(documents=2).run(StageContext(BuildFolder(tmp_path / "again")))
     assert _outputs(tmp_path / "again") == once
+
+
+def test_several_converted_exports_are_read_as_one_table_in_export_order(sample: Path, tmp_path: Path) -> None:
+    """A build with two exports: the convert stage's hidden parts are the gold stage's input, in
+    export order, and they are gone afterwards."""
+    import pyarrow.compute as pc
+
+    whole = _gold(sample, tmp_path / "whole", 10_000)
+    target = tmp_path / "exports"
+    target.mkdir()
+    for table in ANNOTATION_TABLES:
+        rows = pq.read_table(sample / table.file_name)
+        rows = rows.filter(pc.not_equal(rows["origin"], "gold"))
+        half = rows.num_rows // 2  # the first export's rows, then the second's: the same order
+        for number, piece in ((1, rows.slice(0, half)), (2, rows.slice(half))):
+            part = BuildFolder(target).converted(number)
+            part.mkdir(exist_ok=True)
+            pq.write_table(piece, part / table.file_name)
+    GoldStage(documents=2).run(StageContext(BuildFolder(target)))
+    assert not BuildFolder(target).converted_parts()
+    assert _outputs(target) == whole

@@ -1,9 +1,10 @@
-"""Documents annotated once are adjudicated on whole columns (labeling/gold_single.py): the rows
-are exactly the loop's, in its order, on random tables full of the awkward cases."""
+"""Documents decided by votes are adjudicated on whole columns (labeling/gold_columns.py): the rows
+and conflicts are exactly the loop's, in its order, on random tables full of the awkward cases."""
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pyarrow as pa
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from newsspan.dataset.config import GoldOptions
 from newsspan.dataset.schema import ANNOTATION_TABLES, ANNOTATIONS, RELATIONS, SPANS, STANCE
 from newsspan.labeling.gold import adjudicate
-from newsspan.labeling.gold_single import adjudicate_single
+from newsspan.labeling.gold_columns import adjudicate_columns
 from newsspan.labeling.gold_stage import adjudicate_part
 
 LABELS = [("entity", "PERSON"), ("entity", "ORG"), ("quote", "QUOTE"), ("quote", "SPEAKER"), ("quote", "CUE")]
@@ -38,8 +39,8 @@ def _random_tables(seed: int) -> dict[str, pa.Table]:
             )
             regions = []
             for r in range(rng.randint(0, 6)):
-                layer, label = rng.choice(LABELS)
-                start = rng.randint(0, 20)
+                layer, label = rng.choice(LABELS if seed % 2 else LABELS[2:3] * 3 + LABELS)
+                start = rng.randint(0, 20 if seed % 2 else 3)  # odd seeds: annotators often agree
                 region = f"r{rng.randint(0, 4)}"  # a region id may repeat
                 regions.append(region)
                 rows["spans"].append(
@@ -47,6 +48,14 @@ def _random_tables(seed: int) -> dict[str, pa.Table]:
                     | {"region_id": region, "layer": layer, "label": label, "start": start}
                     | {"end": start + rng.randint(1, 5), "text": f"t{r}", "repair": None, "support": None}
                     | {"rule": None, "provenance": rng.choice(["manual", "prediction", "prediction-changed", None])}
+                )
+            if seed % 2:  # a quote every annotator marked, with a stance each: agreeing or not
+                quote = {"region_id": "rq", "layer": "quote", "label": "QUOTE", "start": 0, "end": 5, "text": "q"}
+                rows["spans"].append(base | quote | {"repair": None, "support": None, "rule": None, "provenance": None})
+                rows["stance"].append(
+                    base
+                    | {"scope": "quote", "region_id": "rq", "target": None, "provenance": None}
+                    | {"value": rng.choice(["FAVOR", "AGAINST"])}
                 )
             for _ in range(rng.randint(0, 3)):
                 ends = [rng.choice([*regions, "missing"]) for _ in range(2)]
@@ -75,11 +84,10 @@ def _loop(tables: dict[str, pa.Table], options: GoldOptions) -> dict[str, list[d
 
 
 def _split(tables: dict[str, pa.Table], options: GoldOptions) -> dict[str, object]:
-    rows, result = adjudicate_part(tables, options=options)
-    return {name: table.to_pylist() for name, table in rows.items()} | {
-        "conflicts": result.conflicts,
-        "by_rule": dict(result.by_rule),
-        "documents": result.documents,
+    part = adjudicate_part(tables, options=options)
+    return {name: table.to_pylist() for name, table in part.tables.items()} | {
+        "by_rule": dict(part.by_rule),
+        "documents": part.documents,
     }
 
 
@@ -97,7 +105,7 @@ def test_columns_and_loop_give_the_same_gold_rows(seed: int, strategy: str) -> N
     assert _split(tables, OPTIONS[strategy]) == _loop(tables, OPTIONS[strategy])
 
 
-def test_documents_annotated_once_are_taken_and_the_others_left_to_the_loop() -> None:
+def test_documents_with_a_review_are_left_to_the_loop() -> None:
     tables = {t.name: pa.Table.from_pylist([], schema=t.arrow_schema) for t in ANNOTATION_TABLES}
     rows = [
         {
@@ -109,11 +117,14 @@ def test_documents_annotated_once_are_taken_and_the_others_left_to_the_loop() ->
             "ground_truth": False,
         }
         for d, a in [("once", "a1"), ("twice", "a2"), ("twice", "a3")]
+    ] + [
+        {"doc_id": "reviewed", "annotation_id": "r", "annotator": "L", "origin": "review"}
+        | {"cancelled": False, "ground_truth": False}
     ]
     tables["annotations"] = pa.Table.from_pylist(rows, schema=ANNOTATIONS.arrow_schema)
-    single = adjudicate_single(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
-    assert single.documents == ["once"]
-    assert dict(single.by_rule) == {"single annotation": 1}
+    single = adjudicate_columns(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
+    assert single.documents == ["once", "twice"]
+    assert dict(single.by_rule) == {"single annotation": 1, "majority (2 of 2)": 1}
 
 
 def test_an_annotation_id_used_twice_leaves_every_document_to_the_loop() -> None:
@@ -124,16 +135,20 @@ def test_an_annotation_id_used_twice_leaves_every_document_to_the_loop() -> None
         for d in ("d1", "d2")
     ]
     tables["annotations"] = pa.Table.from_pylist(rows, schema=ANNOTATIONS.arrow_schema)
-    single = adjudicate_single(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
+    single = adjudicate_columns(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
     assert single.documents == []
 
 
 def test_the_random_cases_reach_every_kind_of_row_on_the_columns_path() -> None:
-    """The comparison above is not vacuous: the columns path makes spans, relations and stance."""
-    made = {t.name: 0 for t in ANNOTATION_TABLES}
+    """The comparison above is not vacuous: the columns path makes spans, relations and stance,
+    decides documents annotated several times, and lists every kind and reason of conflict."""
+    made: Counter[str] = Counter()
     for seed in range(60):
         tables = _random_tables(seed)
-        single = adjudicate_single(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
-        for name, table in single.tables.items():
-            made[name] += table.num_rows
-    assert all(count >= 10 for count in made.values()), made
+        columns = adjudicate_columns(*(tables[t.name] for t in ANNOTATION_TABLES), options=GoldOptions())
+        made.update({name: table.num_rows for name, table in columns.tables.items()})
+        made.update(columns.conflicts["kind"].to_pylist() + columns.conflicts["reason"].to_pylist())
+        made.update("several annotations" for rule in columns.by_rule.elements() if rule.startswith("majority"))
+    kinds = ["span", "relation", "document_stance", "quote_stance", "several annotations"]
+    reasons = ["minority span", "boundary disagreement", "label disagreement", "stance disagreement"]
+    assert all(made[name] >= 3 for name in [t.name for t in ANNOTATION_TABLES] + kinds + reasons), made
