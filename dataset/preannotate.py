@@ -62,11 +62,14 @@ def preannotate_documents(
     nlp: Any = None,
     model_version: str = MODEL_VERSION,
     options: PreannotateOptions | None = None,
+    counted: dict[str, dict[str, float]] | None = None,
 ) -> PreannotateResult:
     """Proposals for every document of ``documents`` (a DOCUMENTS table).
 
     Lines repeated across the documents of one source (see
-    :mod:`~newsspan.dataset.heuristics.repetition`) are counted first, over the whole table.
+    :mod:`~newsspan.dataset.heuristics.repetition`) are counted first, over the whole table;
+    ``counted`` gives them for the sources it names (counted over a larger corpus than this
+    table, by a caller that runs the rules a part of it at a time).
     """
     options = options or DEFAULTS
     spans: list[dict[str, Any]] = []
@@ -77,7 +80,9 @@ def preannotate_documents(
     columns = [name for name in wanted if name in documents.column_names]
     rows = documents.select(columns).to_pylist()
     groups = [document_group(row.get("outlet"), row.get("source") or "") for row in rows]
-    repeated = repeated_lines(zip(groups, (row["text"] for row in rows), strict=True), options)
+    known = counted or {}
+    texts = ((group, row["text"]) for group, row in zip(groups, rows, strict=True) if group not in known)
+    repeated = repeated_lines(texts, options) | known
     for document, group in zip(rows, groups, strict=True):
         meta = [(m["field"], m["start"], m["end"]) for m in document["meta_spans"]]
         page = [Proposal(r["label"], r["start"], r["end"], r["rule"]) for r in document.get("page_regions") or []]

@@ -9,14 +9,22 @@
   (``speaker_accuracy`` over the gold quotes that were found; ``speaker_recall`` over all).
 
 The gold side is the ``gold`` origin when present, else the first human annotation per document.
+
+Every figure comes from counts that add up over documents (matches, gold and predicted spans per
+layer and label; boilerplate lines; article characters; quotes with speakers), so a corpus can be
+scored a part at a time: :class:`ScoreCounts` adds each part's counts and gives the figures of
+the whole, equal to one run over all of it (a part holds every row of its documents).
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 
 from newsspan.dataset.layout import ALL
@@ -26,6 +34,7 @@ from newsspan.labeling.agreement import span_matches
 __all__ = [
     "SCORE_SCHEMA",
     "Assessment",
+    "ScoreCounts",
     "assess_predictions",
     "boilerplate_line_f1",
     "gold_side",
@@ -44,6 +53,7 @@ SCORE_SCHEMA = pa.schema(
     ]
 )
 Region = tuple[int, int]
+SpanTotals = dict[tuple[str, str], list[int]]  # (layer, label) -> [gold, predicted, exact, overlap]
 
 
 def gold_side(spans: pa.Table) -> pa.Table:
@@ -73,10 +83,16 @@ def _prf(matches: int, gold: int, predicted: int) -> tuple[float | None, float |
 
 def score_predictions(predicted: pa.Table, gold: pa.Table, *, documents: set[str] | None = None) -> pa.Table:
     """Per layer and label (and ``*`` per layer), over the documents of the gold side."""
-    docs = documents or set(gold.column("doc_id").to_pylist())
-    pred = _by_label([r for r in predicted.to_pylist() if r["doc_id"] in docs])
-    ref = _by_label([r for r in gold.to_pylist() if r["doc_id"] in docs])
-    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # gold, predicted, exact, overlap
+    totals: SpanTotals = defaultdict(lambda: [0, 0, 0, 0])
+    _count_spans(totals, predicted, gold, documents or set(gold.column("doc_id").to_pylist()))
+    return _score_table(totals)
+
+
+def _count_spans(totals: SpanTotals, predicted: pa.Table, gold: pa.Table, docs: set[str]) -> None:
+    """Add the span counts of ``docs`` to ``totals``."""
+    columns = ["doc_id", "layer", "label", "start", "end"]
+    pred = _by_label([r for r in predicted.select(columns).to_pylist() if r["doc_id"] in docs])
+    ref = _by_label([r for r in gold.select(columns).to_pylist() if r["doc_id"] in docs])
     for layer in LAYERS:
         for label in layer.label_names:
             for doc in docs:
@@ -88,6 +104,9 @@ def score_predictions(predicted: pa.Table, gold: pa.Table, *, documents: set[str
                     counts[1] += len(p)
                     counts[2] += exact
                     counts[3] += overlap
+
+
+def _score_table(totals: SpanTotals) -> pa.Table:
     rows = []
     for (layer_name, label), (n_gold, n_pred, exact, overlap) in sorted(totals.items()):
         if n_gold or n_pred:
@@ -111,43 +130,84 @@ def score_predictions(predicted: pa.Table, gold: pa.Table, *, documents: set[str
 
 def boilerplate_line_f1(texts: dict[str, str], predicted: pa.Table, gold: pa.Table) -> float | None:
     """F1 of 'boilerplate' over the non-blank lines of the gold side's documents."""
+    return _line_f1(_line_counts(texts, predicted, gold))
+
+
+def _line_f1(counts: tuple[int, int, int]) -> float | None:
+    tp, fp, fn = counts
+    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+
+
+def _line_counts(texts: dict[str, str], predicted: pa.Table, gold: pa.Table) -> tuple[int, int, int]:
+    """True positive, false positive and false negative boilerplate lines of the gold documents."""
     tp = fp = fn = 0
     pred = _boilerplate(predicted)
     ref = _boilerplate(gold)
     for doc_id in set(gold.column("doc_id").to_pylist()):
-        text = texts[doc_id]
-        start = 0
-        for line in text.split("\n"):
-            end = start + len(line)
-            if line.strip():
-                is_gold = _covered(text, start, end, ref.get(doc_id, []))
-                is_pred = _covered(text, start, end, pred.get(doc_id, []))
-                tp += is_gold and is_pred
-                fp += is_pred and not is_gold
-                fn += is_gold and not is_pred
-            start = end + 1
-    return 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else None
+        codes = _code_points(texts[doc_id])
+        breaks = np.flatnonzero(codes == ord("\n"))
+        lines = (np.concatenate(([0], breaks + 1)), np.concatenate((breaks, [len(codes)])))
+        visible = ~np.isin(codes, _space_codes())
+        is_gold = _lines_covered(visible, lines, ref.get(doc_id, []))
+        is_pred = _lines_covered(visible, lines, pred.get(doc_id, []))
+        tp += int(np.sum(is_gold & is_pred))
+        fp += int(np.sum(is_pred & ~is_gold))
+        fn += int(np.sum(is_gold & ~is_pred))
+    return tp, fp, fn
+
+
+def _lines_covered(visible: Any, lines: tuple[Any, Any], regions: list[Region]) -> Any:
+    """Per line (``lines``: start and end offsets), whether it has visible (non-space) code points
+    and at least half of them lie in ``regions``."""
+    inside = np.zeros(len(visible), dtype=bool)
+    for start, end in regions:
+        inside[max(start, 0) : max(min(end, len(visible)), 0)] = True
+    starts, ends = lines
+    counted, covered = (np.concatenate(([0], np.cumsum(v))) for v in (visible, visible & inside))
+    shown = counted[ends] - counted[starts]
+    return (shown > 0) & (2 * (covered[ends] - covered[starts]) >= shown)
+
+
+def _code_points(text: str) -> Any:
+    """The code points of ``text`` (lone surrogates included), one array element each."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@functools.cache
+def _space_codes() -> Any:
+    """Every code point ``str.isspace`` calls whitespace (what ``str.strip`` removes)."""
+    return np.array([c for c in range(sys.maxunicode + 1) if chr(c).isspace()], dtype=np.uint32)
 
 
 ARTICLE_LOSS_FLAG = 0.2  # a document that lost more than a fifth of its article is flagged
+Flag = tuple[float, str]  # (share of its article lost, doc_id)
 
 
 def article_loss(texts: dict[str, str], predicted: pa.Table, gold: pa.Table) -> dict[str, Any]:
     """Article characters (non-space characters outside the gold side's boilerplate) that the
     predictions label boilerplate: their share over the gold documents, and the documents that
     lost more than :data:`ARTICLE_LOSS_FLAG` of their article, worst first."""
+    return _article_figures(*_article_counts(texts, predicted, gold))
+
+
+def _article_counts(texts: dict[str, str], predicted: pa.Table, gold: pa.Table) -> tuple[int, int, list[Flag]]:
+    """Article characters lost and in all, and the flagged documents, of the gold documents."""
     pred, ref = _boilerplate(predicted), _boilerplate(gold)
     lost = total = 0
-    flagged: list[tuple[float, str]] = []
+    flagged: list[Flag] = []
     for doc_id in sorted(set(gold.column("doc_id").to_pylist())):
-        text = texts[doc_id]
-        article = _mask(len(text), ref.get(doc_id, []), invert=True)
-        taken = _mask(len(text), pred.get(doc_id, []))
-        visible = [i for i, c in enumerate(text) if article[i] and not c.isspace()]
-        doc_lost = sum(taken[i] for i in visible)
-        lost, total = lost + doc_lost, total + len(visible)
-        if visible and doc_lost / len(visible) > ARTICLE_LOSS_FLAG:
-            flagged.append((round(doc_lost / len(visible), 4), doc_id))
+        codes = _code_points(texts[doc_id])
+        article = np.frombuffer(_mask(len(codes), ref.get(doc_id, []), invert=True), dtype=np.uint8)[: len(codes)]
+        taken = np.frombuffer(_mask(len(codes), pred.get(doc_id, [])), dtype=np.uint8)[: len(codes)]
+        visible = (article == 1) & ~np.isin(codes, _space_codes())
+        shown, doc_lost = int(np.sum(visible)), int(np.sum(taken[visible]))
+        lost, total = lost + doc_lost, total + shown
+        if shown and doc_lost / shown > ARTICLE_LOSS_FLAG:
+            flagged.append((round(doc_lost / shown, 4), doc_id))
+    return lost, total, flagged
+
+
+def _article_figures(lost: int, total: int, flagged: list[Flag]) -> dict[str, Any]:
     return {
         "article_chars": total,
         "article_chars_lost": lost,
@@ -166,22 +226,23 @@ def _mask(length: int, regions: list[Region], *, invert: bool = False) -> bytear
 
 def _boilerplate(table: pa.Table) -> dict[str, list[Region]]:
     found: dict[str, list[Region]] = defaultdict(list)
-    for row in table.to_pylist():
+    for row in table.select(["doc_id", "layer", "start", "end"]).to_pylist():
         if row["layer"] == "boilerplate":
             found[row["doc_id"]].append((row["start"], row["end"]))
     return found
-
-
-def _covered(text: str, start: int, end: int, regions: list[Region]) -> bool:
-    visible = [i for i in range(start, end) if not text[i].isspace()]
-    inside = sum(1 for i in visible if any(s <= i < e for s, e in regions))
-    return bool(visible) and inside * 2 >= len(visible)
 
 
 def speaker_attribution(
     predicted: pa.Table, predicted_relations: pa.Table, gold: pa.Table, gold_relations: pa.Table
 ) -> dict[str, Any]:
     """How often a found quote is attributed to the right speaker mention."""
+    return _speaker_figures(*_speaker_counts(predicted, predicted_relations, gold, gold_relations))
+
+
+def _speaker_counts(
+    predicted: pa.Table, predicted_relations: pa.Table, gold: pa.Table, gold_relations: pa.Table
+) -> tuple[int, int, int]:
+    """Gold quotes with a speaker, those found, and those found with the right speaker."""
     pred_speakers = _speakers(predicted, predicted_relations)
     gold_speakers = {
         doc: {quote: speaker for quote, speaker in quotes.items() if speaker is not None}
@@ -201,7 +262,10 @@ def speaker_attribution(
                 and predicted_speaker[0] < speaker[1]
                 and speaker[0] < predicted_speaker[1]
             )
-    total = sum(len(q) for q in gold_speakers.values())
+    return sum(len(q) for q in gold_speakers.values()), found, correct
+
+
+def _speaker_figures(total: int, found: int, correct: int) -> dict[str, Any]:
     return {
         "gold_quotes_with_speaker": total,
         "found": found,
@@ -212,7 +276,8 @@ def speaker_attribution(
 
 
 def _speakers(spans: pa.Table, relations: pa.Table) -> dict[str, dict[Region, Region | None]]:
-    regions = {(r["annotation_id"], r["region_id"]): r for r in spans.to_pylist()}
+    columns = ["doc_id", "annotation_id", "region_id", "label", "start", "end"]
+    regions = {(r["annotation_id"], r["region_id"]): r for r in spans.select(columns).to_pylist()}
     found: dict[str, dict[Region, Region | None]] = defaultdict(dict)
     for row in regions.values():
         if row["label"] == QUOTE:
@@ -257,12 +322,50 @@ def assess_predictions(
     reference_relations: pa.Table,
 ) -> Assessment:
     """Every figure of predictions against a reference (spans and relations of each side)."""
-    return Assessment(
-        score_predictions(predicted, reference),
-        boilerplate_line_f1(texts, predicted, reference),
-        speaker_attribution(predicted, predicted_relations, reference, reference_relations),
-        article_loss(texts, predicted, reference),
-    )
+    counts = ScoreCounts()
+    counts.add(texts, predicted, predicted_relations, reference, reference_relations)
+    return counts.assessment()
+
+
+@dataclass
+class ScoreCounts:
+    """The additive counts behind an :class:`Assessment`, summed over parts of a corpus.
+
+    Each part must hold every row of its documents (spans and relations of both sides), and
+    region ids are looked up within an annotation, so an annotation's rows stay in one part.
+    """
+
+    spans: SpanTotals = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    lines: list[int] = field(default_factory=lambda: [0, 0, 0])  # boilerplate lines: tp, fp, fn
+    article: list[int] = field(default_factory=lambda: [0, 0])  # article characters: lost, in all
+    flagged: list[Flag] = field(default_factory=list)
+    speakers: list[int] = field(default_factory=lambda: [0, 0, 0])  # gold quotes with speaker, found, correct
+
+    def add(
+        self,
+        texts: dict[str, str],
+        predicted: pa.Table,
+        predicted_relations: pa.Table,
+        reference: pa.Table,
+        reference_relations: pa.Table,
+    ) -> None:
+        """Add one part's counts (the documents of its reference side; ``texts`` has them all)."""
+        _count_spans(self.spans, predicted, reference, set(reference.column("doc_id").to_pylist()))
+        self.lines = [a + b for a, b in zip(self.lines, _line_counts(texts, predicted, reference), strict=True)]
+        lost, total, flagged = _article_counts(texts, predicted, reference)
+        self.article = [self.article[0] + lost, self.article[1] + total]
+        self.flagged += flagged
+        found = _speaker_counts(predicted, predicted_relations, reference, reference_relations)
+        self.speakers = [a + b for a, b in zip(self.speakers, found, strict=True)]
+
+    def assessment(self) -> Assessment:
+        """The figures of everything added so far."""
+        return Assessment(
+            _score_table(self.spans),
+            _line_f1((self.lines[0], self.lines[1], self.lines[2])),
+            _speaker_figures(*self.speakers),
+            _article_figures(self.article[0], self.article[1], self.flagged),
+        )
 
 
 def quality_figures(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsspan.dataset.schema import RELATIONS, SPANS
 from newsspan.labeling.score import boilerplate_line_f1, gold_side, score_predictions, speaker_attribution
@@ -151,3 +153,46 @@ def test_score_can_leave_out_reference_spans_no_annotator_touched(runner, tmp_pa
     assert accepted and counted["reference_accepted_predictions"] == accepted
     assert (counted["excluded_accepted_predictions"], left_out["excluded_accepted_predictions"]) == (False, True)
     assert left_out["layers"]["quote"]["exact_f1"] < counted["layers"]["quote"]["exact_f1"], "no credit for echoes"
+
+
+def _per_character(text: str, predicted: list[tuple[int, int]], gold: list[tuple[int, int]]) -> tuple:
+    """Boilerplate line counts and article loss by their definition, one code point at a time."""
+
+    def covered(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
+        visible = [i for i in range(start, end) if not text[i].isspace()]
+        inside = sum(1 for i in visible if any(s <= i < e for s, e in regions))
+        return bool(visible) and inside * 2 >= len(visible)
+
+    tp = fp = fn = start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        if line.strip():
+            is_gold, is_pred = covered(start, end, gold), covered(start, end, predicted)
+            tp, fp, fn = tp + (is_gold and is_pred), fp + (is_pred and not is_gold), fn + (is_gold and not is_pred)
+        start = end + 1
+    article = [i for i, c in enumerate(text) if not c.isspace() and not any(s <= i < e for s, e in gold)]
+    lost = sum(1 for i in article if any(s <= i < e for s, e in predicted))
+    return (tp, fp, fn), len(article), lost
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from("ab \n\t\r\x1c\x85\u00a0\u2028\u3000\ud800😀"), max_size=60),
+    regions=st.lists(st.tuples(st.booleans(), st.integers(0, 70), st.integers(0, 20)), max_size=6),
+)
+@settings(max_examples=300, deadline=None)
+def test_line_and_article_counts_follow_their_per_character_definition(text, regions):
+    """Whitespace as ``str.isspace`` has it (NEL, line and ideographic spaces, separators; a lone
+    surrogate is a code point like any other), regions past the end of the text clipped."""
+    from newsspan.labeling.score import _article_counts, _line_counts
+
+    sides = {"prediction": [], "gold": []}
+    for is_gold, start, length in regions:
+        sides["gold" if is_gold else "prediction"].append((start, min(start + length, len(text) + 5)))
+    tables = {
+        origin: _spans(origin, [(f"r{i}", "boilerplate", "PROMO", s, e) for i, (s, e) in enumerate(found)])
+        for origin, found in sides.items()
+    }
+    gold = tables["gold"] if sides["gold"] else _spans("gold", [("q", "quote", "QUOTE", 0, 0)])
+    lines, article, lost = _per_character(text, sides["prediction"], sides["gold"])
+    assert _line_counts({"d": text}, tables["prediction"], gold) == lines
+    assert _article_counts({"d": text}, tables["prediction"], gold)[:2] == (lost, article)
