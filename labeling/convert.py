@@ -3,9 +3,8 @@
 Results map to layers by label value (labels are unique across layers), not by control name,
 so exports of hand-written configs convert too. Every result item ends in exactly one place: a
 row of ``spans``, ``relations`` or ``stance``, or a quarantine row saying why (the reasons are
-catalogued in :mod:`newsspan.labeling.convert_reasons`). Offsets are
-checked and repaired by :func:`newsspan.labeling.align.align_span`; span text is always
-recomputed from the document.
+catalogued in :mod:`newsspan.labeling.convert_reasons`). Offsets are checked and repaired by
+:func:`newsspan.labeling.align.align_span`; span text is always recomputed from the document.
 """
 
 from __future__ import annotations
@@ -121,14 +120,14 @@ def convert_task(task: dict[str, Any], text: str, *, target: str | None, max_shi
     context = _Context(task.get("id"), task_doc_id(data), text, target, rows, max_shift)
     for number, annotation in enumerate(task.get("annotations") or [], 1):
         if _is_object(context, annotation, f"annotation #{number}"):
-            _annotation(context, annotation, origin="review" if reviewed else "human")
+            _result(context, _start_annotation(context, annotation, origin="review" if reviewed else "human") or [])
     for number, prediction in enumerate(task.get("predictions") or [], 1):
         if not _is_object(context, prediction, f"prediction #{number}"):
             continue
         if reviewed:
             rows.review_versions += 1
         else:
-            _annotation(context, prediction, origin="prediction")
+            _result(context, _start_annotation(context, prediction, origin="prediction") or [])
     return rows
 
 
@@ -142,7 +141,8 @@ def _is_object(context: _Context, annotation: Any, which: str) -> bool:
     return False
 
 
-def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -> None:
+def _start_annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -> list[Any] | None:
+    """An annotation's row (or quarantine); returns its result items to convert, or None."""
     annotated = origin != "prediction"  # by a person: an annotator, or a reviewer
     annotation_id = f"{_ID_PREFIX[origin]}{annotation.get('id')}"
     annotator = _annotator(annotation) if annotated else str(annotation.get("model_version") or "")
@@ -153,7 +153,7 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
         result = []
     elif not isinstance(result, list):
         context.invalid(f"{context.where()}: its result is {json_snippet(result, 40)}, not a list of result items")
-        return
+        return None
     cancelled = bool(annotation.get("was_cancelled"))
     if not result and not cancelled:
         context.rows.rejections.append(
@@ -165,7 +165,7 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
                 "Label Studio, or skip the task instead)",
             )
         )
-        return
+        return None
     context.rows.annotations.append(
         (
             *context.head,
@@ -179,7 +179,7 @@ def _annotation(context: _Context, annotation: dict[str, Any], *, origin: str) -
         )
     )
     context.predicted = _predicted_relations(annotation) if annotated else frozenset()
-    _result(context, result)
+    return result
 
 
 def _prediction_model(annotation: dict[str, Any]) -> str | None:

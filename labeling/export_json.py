@@ -24,11 +24,11 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, Protocol
 
 from newsspan.dataset.errors import InputError
 
-__all__ = ["CHUNK", "LONE_SURROGATE", "MAX_DEPTH", "ExportReader", "json_snippet", "json_type"]
+__all__ = ["CHUNK", "LONE_SURROGATE", "MAX_DEPTH", "ByteSource", "ExportReader", "depth", "json_snippet", "json_type"]
 
 MAX_DEPTH = 64  # containers inside one task (a Label Studio task nests about 8)
 CHUNK = 1 << 16  # bytes read at a time (a longer task makes the read grow)
@@ -38,6 +38,14 @@ _SURROGATE_ANY = re.compile(r"\\u[dD][89a-fA-F]")  # a quick test first: the exa
 _SURROGATE_ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
+
+
+class ByteSource(Protocol):
+    """What the reader reads from: a binary file, or the rest of one held in memory."""
+
+    def read(self, size: int, /) -> bytes: ...
+
+
 _GET_EXPORT = (
     "download the full JSON export again with `newsspan label pull` or from the Label Studio UI (Export → JSON)"
 )
@@ -56,7 +64,7 @@ class ExportReader:
         self.json_lines = False
         self._decoder = json.JSONDecoder(parse_constant=self._constant)
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
-        self._handle: BinaryIO | None = None
+        self._handle: ByteSource | None = None
         self._buf = ""
         self._base = 0  # byte offset of _buf[0]
         self._read = 0  # bytes read from the file
@@ -66,6 +74,19 @@ class ExportReader:
         with self.path.open("rb") as handle:
             self._handle = handle
             yield from self._values()
+
+    def value_at(self, handle: ByteSource, offset: int, *, tasks: int, json_lines: bool) -> tuple[Any, int]:
+        """Decode the one value (a task) that starts at byte ``offset`` of the file, which ``handle``
+        reads on from there, as iterating would; returns it and the byte offset where it ends.
+
+        :class:`newsspan.labeling.export_fast.FastExportReader` reads a task msgspec refuses with
+        this, so repairs, quarantine and refusals stay exactly these. ``tasks`` is how many came before.
+        """
+        self._handle, self._buf, self._base, self._read, self._eof = handle, "", offset, offset, False
+        self._utf8 = codecs.getincrementaldecoder("utf-8")()
+        self.tasks, self.json_lines = tasks, json_lines
+        value, end = self._value(self._space(0))
+        return value, self._byte(end)
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -188,7 +209,7 @@ class ExportReader:
                 self._decode(pos, final=True)  # raises what is wrong: truncated, or what was found
             need *= 2  # a task longer than a chunk: grow the read, never re-decode quadratically
         value, end = decoded
-        if _depth(value) > MAX_DEPTH:
+        if depth(value) > MAX_DEPTH:
             raise self._too_deep(pos)
         self.tasks += 1
         self.non_finite += self._constants
@@ -295,7 +316,7 @@ def json_type(value: Any) -> str:
     return names.get(type(value), "number")
 
 
-def _depth(task: Any) -> int:
+def depth(task: Any) -> int:
     """How many containers deep ``task`` nests (stopping once past :data:`MAX_DEPTH`)."""
     deepest, stack = 0, [(task, 1)]
     pop, push = stack.pop, stack.append

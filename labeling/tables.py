@@ -1,8 +1,10 @@
 """A Label Studio JSON export file → the schema's table files, streaming.
 
-The export is read task by task (:class:`newsspan.labeling.export_json.ExportReader`, which
-refuses what is not an export with the byte offset), so memory does not grow with the export;
-rows are written in batches. A task that is not a task object (or has an id, annotations or
+The export is read task by task, so memory does not grow with the export: by msgspec into typed
+Structs (:mod:`newsspan.labeling.export_fast`; a task msgspec refuses is read as a dict, as
+before), and a file that is no readable export again by
+:class:`newsspan.labeling.export_json.ExportReader`, which refuses it with the byte offset.
+Rows are written in batches. A task that is not a task object (or has an id, annotations or
 predictions of the wrong JSON type) is quarantined alone as ``invalid_task``. Documents come
 from a ``documents`` table (the task text must equal the document text, else the task is
 quarantined as changed) or, without one, from the tasks' own ``data``, written as
@@ -24,10 +26,13 @@ from typing import Any
 from newsspan.dataset.ingest.steps import METADATA_FIELDS, apply_given_metadata
 from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
 from newsspan.dataset.layout import BuildFolder
-from newsspan.dataset.records import Rejection, rejections_table, rows_table, tuples_table
+from newsspan.dataset.records import Rejection
 from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE, Table
-from newsspan.labeling.convert import STAGE, TaskRows, convert_task, rejection, task_doc_id
+from newsspan.labeling.convert import STAGE, convert_task, rejection, task_doc_id
+from newsspan.labeling.convert_batches import Batches
+from newsspan.labeling.convert_typed import convert_typed_task, typed_items
+from newsspan.labeling.export_fast import FastExportReader, TypedTask, UnreadableError
 from newsspan.labeling.export_json import LONE_SURROGATE, ExportReader, json_snippet, json_type
 from newsspan.labeling.tasks import text_sha256
 
@@ -80,31 +85,6 @@ def iter_tasks(path: Path, *, on_bytes: Callable[[int], None] | None = None) -> 
     yield from ExportReader(path, on_bytes=on_bytes)
 
 
-@dataclass
-class _Batches:
-    writers: dict[str, TableWriter]
-    size: int
-    pending: dict[str, list[Any]] = field(default_factory=dict)
-
-    def add(self, name: str, rows: list[Any]) -> None:
-        self.pending.setdefault(name, []).extend(rows)
-        if len(self.pending[name]) >= self.size:
-            self.flush(name)
-
-    def flush(self, name: str | None = None) -> None:
-        for key in [name] if name else list(self.pending):
-            rows = self.pending.pop(key, [])
-            if rows:
-                writer = self.writers[key]
-                if key == "quarantine":
-                    table = rejections_table(rows)
-                elif key == "documents":
-                    table = rows_table(rows, writer.schema)
-                else:
-                    table = tuples_table(rows, writer.schema)
-                writer.write(table)
-
-
 def convert_export(
     export: Path,
     out: Path,
@@ -123,6 +103,21 @@ def convert_export(
     """
     if known is None and documents is not None:
         known = known_documents(documents)
+    try:  # msgspec reads a readable export; ExportReader words why one is not (the same tasks either way)
+        return _convert(export, out, known, max_shift, batch_size, progress, FastExportReader)
+    except UnreadableError:
+        return _convert(export, out, known, max_shift, batch_size, progress, ExportReader)
+
+
+def _convert(
+    export: Path,
+    out: Path,
+    known: KnownDocuments | None,
+    max_shift: int,
+    batch_size: int,
+    progress: Callable[[int, int], None] | None,
+    reading: type[FastExportReader | ExportReader],
+) -> ConvertSummary:
     ensure_folder(out)
     folder = BuildFolder(out)
     folder.summary(STAGE).unlink(missing_ok=True)
@@ -141,8 +136,8 @@ def convert_export(
     with ExitStack() as stack:
         stack.enter_context(gc_paused())  # millions of short-lived objects, no cycles
         writers = {t.name: stack.enter_context(TableWriter(folder.table(t), schema=t)) for t in tables}
-        batches = _Batches(writers, batch_size)
-        reader = ExportReader(export, on_bytes=read)
+        batches = Batches(writers, batch_size)
+        reader = reading(export, on_bytes=read)
         for task in reader:
             summary.tasks += 1
             _one_task(task, known, derived, seen, batches, summary, max_shift)
@@ -164,15 +159,21 @@ def _one_task(
     known: dict[str, tuple[str, str | None]] | None,
     derived: dict[str, tuple[str, str | None]],
     seen: set[Any],
-    batches: _Batches,
+    batches: Batches,
     summary: ConvertSummary,
     max_shift: int,
 ) -> None:
-    items = _count_items(task)
-    data = task.get("data") if isinstance(task, dict) else None
-    refusal = _invalid_task(task, summary.tasks) or _refuse_task(
-        task, data, known if known is not None else derived, seen, derive=known is None
-    )
+    typed = task.task if isinstance(task, TypedTask) else None
+    if typed is not None:  # a task object with an id and lists, decoded into Structs
+        items, data, view = typed_items(typed), typed.data if isinstance(typed.data, dict) else None, {"id": typed.id}
+        refusal = _refuse_task(
+            view, data, known if known is not None else derived, seen, derive=known is None, strict=True
+        )
+    else:
+        items, data, view = _count_items(task), task.get("data") if isinstance(task, dict) else None, task
+        refusal = _invalid_task(task, summary.tasks) or _refuse_task(
+            task, data, known if known is not None else derived, seen, derive=known is None
+        )
     if refusal is not None:
         summary.tasks_quarantined += 1
         summary.items += items
@@ -183,15 +184,28 @@ def _one_task(
     assert isinstance(data, dict)
     doc_id = task_doc_id(data)
     target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
-    if known is None and doc_id not in derived:  # documents from the tasks' own data, once each
-        # only a hash is kept, so memory does not grow with the texts of a large export
-        derived[doc_id] = (text_sha256(data["text"]), target or None)
-        batches.add("documents", [_document_row(task, data, doc_id)])
-        summary.rows["documents"] += 1
-    text, document_target = known[doc_id] if known is not None else (data["text"], derived[doc_id][1])
+    first = known is None and doc_id not in derived  # documents from the tasks' own data, once each
+    text, document_target = (
+        known[doc_id] if known is not None else (data["text"], (target or None) if first else derived[doc_id][1])
+    )
     # the target the annotator was shown (push --stance-target fills it in the task) wins over the
     # documents table's, which may have none
-    rows: TaskRows = convert_task(task, text, target=target or document_target, max_shift=max_shift)
+    target = target or document_target
+    spans_before = len(batches.spans)
+    rows = (
+        convert_task(task, text, target=target, max_shift=max_shift)
+        if typed is None
+        else convert_typed_task(typed, text, batches.spans, target=target, max_shift=max_shift)
+    )
+    if rows is None:  # the typed path left this task to the dict path (which words it exactly)
+        seen.discard(view["id"])
+        _one_task(task.as_value(), known, derived, seen, batches, summary, max_shift)
+        return
+    if first:  # only a hash is kept, so memory does not grow with the texts of a large export
+        derived[doc_id] = (sha256 := text_sha256(data["text"]), document_target)
+        batches.add("documents", [_document_row(view, data, doc_id, sha256)])
+        summary.rows["documents"] += 1
+    summary.rows["spans"] += len(batches.spans) - spans_before  # the typed path's spans are there already
     for name in ("annotations", "spans", "relations", "stance"):
         batches.add(name, getattr(rows, name))
         summary.rows[name] += len(getattr(rows, name))
@@ -254,7 +268,13 @@ def _invalid_task(task: Any, position: int) -> Rejection | None:
 
 
 def _refuse_task(
-    task: Any, data: Any, known: dict[str, tuple[str, str | None]], seen: set[Any], *, derive: bool = False
+    task: Any,
+    data: Any,
+    known: dict[str, tuple[str, str | None]],
+    seen: set[Any],
+    *,
+    derive: bool = False,
+    strict: bool = False,  # decoded by msgspec, which refuses lone surrogates
 ) -> Rejection | None:
     task_id = task.get("id") if isinstance(task, dict) else None
     source = f"task {task_id}"
@@ -269,7 +289,7 @@ def _refuse_task(
             f"{source}: its data has no 'text' string ({found}); newsspan reads the article from data.text",
         )
     text = data["text"]
-    if not text.isascii() and (surrogate := LONE_SURROGATE.search(text)) is not None:
+    if not strict and not text.isascii() and (surrogate := LONE_SURROGATE.search(text)) is not None:
         doc_id_given = data.get("doc_id") if isinstance(data.get("doc_id"), str) else None
         return rejection(
             source,
@@ -315,7 +335,7 @@ def known_documents(path: Path) -> KnownDocuments:
     return {row["doc_id"]: (row["text"], row["stance_target"]) for row in table.to_pylist()}
 
 
-def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> dict[str, Any]:
+def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str, sha256: str) -> dict[str, Any]:
     """A documents row from a task's own data: its metadata read as ingest reads JSONL fields."""
     text = data["text"]
     extra = {k: v for k, v in data.items() if k not in ("text", "doc_id", "text_sha256", *METADATA_FIELDS)}
@@ -326,7 +346,7 @@ def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str) -> di
         "doc_id": doc_id,
         "source": f"label-studio task {task.get('id')}",
         "source_format": "label-studio",
-        "raw_sha256": text_sha256(text),
+        "raw_sha256": sha256,
         "encoding": "utf-8",
         "text": text,
         "meta_spans": [],
