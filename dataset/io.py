@@ -20,9 +20,9 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -47,6 +47,7 @@ __all__ = [
 
 
 log = logging.getLogger(__name__)
+_Opened = TypeVar("_Opened")
 
 
 def _umask() -> int:
@@ -120,30 +121,38 @@ class TableWriter:
 
 def read_table(path: Path, *, schema: Table) -> pa.Table:
     """Read a table written by newsspan, checking it has ``schema``'s columns."""
-    try:
-        table = pq.read_table(path)
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
-    return _conform(table, path, schema)
+    return _conform(_opened(path, schema, pq.read_table), path, schema)
 
 
-def iter_table(path: Path, *, schema: Table, rows: int = 65_536) -> Iterator[pa.Table]:
-    """Read a table written by newsspan ``rows`` rows at a time (memory bounded by the batch), each
-    batch checked and cast as :func:`read_table` does."""
-    try:
-        handle = pq.ParquetFile(path)
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
-    except (OSError, pa.ArrowInvalid) as exc:
-        raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
+BATCH_BYTES = 32 << 20  # a batch of a table read in pieces: 32 MiB of decoded rows, so the
+# documents table (kilobytes of text a row) comes in thousands of rows and a span table in 65,536
+
+
+def iter_table(path: Path, *, schema: Table, rows: int | None = None) -> Iterator[pa.Table]:
+    """Read a table written by newsspan ``rows`` rows at a time (default: about
+    :data:`BATCH_BYTES` of rows, from the file's own sizes), each batch checked and cast as
+    :func:`read_table` does: memory is bounded by the batch, not the table."""
+    handle = _opened(path, schema, pq.ParquetFile)
     with handle:
-        if handle.metadata.num_rows == 0:
+        metadata = handle.metadata
+        if metadata.num_rows == 0:
             yield _conform(handle.schema_arrow.empty_table(), path, schema)
             return
+        if rows is None:
+            size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+            rows = max(256, min(65_536, BATCH_BYTES * metadata.num_rows // max(size, 1)))
         for batch in handle.iter_batches(batch_size=rows):
             yield _conform(pa.Table.from_batches([batch]), path, schema)
+
+
+def _opened(path: Path, schema: Table, opener: Callable[[Path], _Opened]) -> _Opened:
+    """``opener(path)``, its failures as an :class:`InputError` that says what to do."""
+    try:
+        return opener(path)
+    except FileNotFoundError:
+        raise InputError(f"{path} does not exist; run the stage that writes {schema.file_name}", path=path) from None
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise InputError(f"{path} is not a readable Parquet file: {exc}", path=path) from None
 
 
 def _conform(table: pa.Table, path: Path, schema: Table) -> pa.Table:
