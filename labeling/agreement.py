@@ -7,10 +7,14 @@ annotations by different annotators:
   match has the same label, start and end, and a *partial* match is a one-to-one pairing of
   overlapping spans with the same label (largest overlaps paired first). The figures are summed
   over documents per annotator pair, and over pairs for the overall row (``*``).
-* **Krippendorff's alpha** (nominal, from the ``krippendorff`` package) for document stance
-  (units: documents) and quote stance (units: QUOTE spans that the annotators marked with the
-  same offsets), per annotator pair and over all annotators. Undefined (too few units, or a
-  single value in the data) is reported as null with the reason.
+* **Krippendorff's alpha** (nominal, :mod:`newsspan.labeling.alpha_nominal`, the ``krippendorff``
+  package's figure) for document stance (units: documents) and quote stance (units: QUOTE spans
+  that the annotators marked with the same offsets), per annotator pair and over all annotators.
+  Undefined (too few units, or a single value in the data) is reported as null with the reason.
+
+Every figure is a sum over documents (match counts, coincidences, α_U's sums), so
+:class:`Agreement` takes the corpus a part of documents at a time, in memory that follows the
+part (the agreement stage splits the tables by document); :func:`compute_agreement` is one part.
 
 Every report counts the compared spans by provenance (made by hand, accepted from a prediction
 unchanged, a prediction changed): two annotators who accepted the same prediction agree because
@@ -20,7 +24,8 @@ the model proposed it, and ``exclude_accepted`` leaves those spans out of the sp
 from __future__ import annotations
 
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,8 +33,19 @@ import pyarrow as pa
 
 from newsspan.dataset.layout import ALL
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
+from newsspan.labeling.agreement_stance import EVERYONE, StanceAlpha, alpha_with_reason
+from newsspan.labeling.alpha_nominal import Coincidences
+from newsspan.labeling.span_alpha import TokenAlpha
+from newsspan.labeling.unitizing_alpha import UnitizingAlpha
 
-__all__ = ["AGREEMENT_SCHEMA", "AgreementReport", "compute_agreement", "krippendorff_alpha", "span_matches"]
+__all__ = [
+    "AGREEMENT_SCHEMA",
+    "Agreement",
+    "AgreementReport",
+    "compute_agreement",
+    "krippendorff_alpha",
+    "span_matches",
+]
 
 AGREEMENT_SCHEMA = pa.schema(
     [
@@ -51,52 +67,56 @@ Span = tuple[int, int]
 
 def span_matches(a: list[Span], b: list[Span]) -> tuple[int, int]:
     """(exact, partial) one-to-one matches between two lists of same-label spans."""
+    if not a or not b:
+        return 0, 0
     exact = len(set(a) & set(b))
-    pairs = sorted(
-        ((min(x[1], y[1]) - max(x[0], y[0]), i, j) for i, x in enumerate(a) for j, y in enumerate(b)),
-        reverse=True,
-    )
     used_a: set[int] = set()
     used_b: set[int] = set()
-    for overlap, i, j in pairs:
-        if overlap > 0 and i not in used_a and j not in used_b:
+    for _, i, j in sorted(_overlaps(a, b), reverse=True):  # largest overlaps first
+        if i not in used_a and j not in used_b:
             used_a.add(i)
             used_b.add(j)
     return exact, len(used_a)
 
 
-def krippendorff_alpha(units: dict[Any, dict[str, str]], coders: list[str]) -> tuple[float | None, str | None]:
-    """Nominal alpha over ``units`` (unit -> coder -> value); (None, reason) when undefined."""
+def _overlaps(a: list[Span], b: list[Span]) -> list[tuple[int, int, int]]:
+    """(overlap, i, j) of every overlapping pair of ``a[i]`` and ``b[j]``; numpy for long lists."""
+    if len(a) * len(b) <= 64:
+        pairs = ((min(x[1], y[1]) - max(x[0], y[0]), i, j) for i, x in enumerate(a) for j, y in enumerate(b))
+        return [pair for pair in pairs if pair[0] > 0]
     import numpy as np
 
-    pairable = {u: v for u, v in units.items() if sum(c in v for c in coders) >= 2}
-    values = {value for unit in pairable.values() for c, value in unit.items() if c in coders}
-    if not pairable:
-        return None, "no unit was coded by two of these annotators"
-    if len(values) < 2:
-        return None, f"every pairable unit has the value {values.pop()}: alpha is undefined without variation"
-    import krippendorff
+    first, second = np.array(a).reshape(-1, 2), np.array(b).reshape(-1, 2)
+    overlap = np.minimum(first[:, 1, None], second[None, :, 1]) - np.maximum(first[:, 0, None], second[None, :, 0])
+    i, j = np.nonzero(overlap > 0)
+    return list(zip(overlap[i, j].tolist(), i.tolist(), j.tolist(), strict=True))
 
-    code: dict[str, float] = {value: float(i) for i, value in enumerate(STANCE_VALUES)}
-    data = np.array([[code[unit[c]] if c in unit else np.nan for unit in pairable.values()] for c in coders])
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")), None
+
+def krippendorff_alpha(units: dict[Any, dict[str, str]], coders: list[str]) -> tuple[float | None, str | None]:
+    """Nominal alpha over ``units`` (unit -> coder -> stance value) for ``coders`` together;
+    (None, reason) when undefined."""
+    tally = StanceAlpha()
+    tally.add_units("document", {u: {c: v for c, v in unit.items() if c in coders} for u, unit in units.items()})
+    return alpha_with_reason(tally.tallies.get(("document", EVERYONE)) or Coincidences(len(STANCE_VALUES)))
 
 
 @dataclass
 class _Counts:
-    documents: set[str] = field(default_factory=set)
+    documents: int = 0
+    last: str | None = None  # the document added last: a document's pairs are added together
     spans_a: int = 0
     spans_b: int = 0
     exact: int = 0
     partial: int = 0
 
-    def add(self, doc_id: str, a: list[Span], b: list[Span]) -> None:
-        exact, partial = span_matches(a, b)
-        self.documents.add(doc_id)
-        self.spans_a += len(a)
-        self.spans_b += len(b)
-        self.exact += exact
-        self.partial += partial
+    def add(self, doc_id: str, spans: tuple[int, int], matches: tuple[int, int]) -> None:
+        """Add one document's (spans of A, spans of B) and (exact, partial) matches."""
+        self.documents += doc_id != self.last
+        self.last = doc_id
+        self.spans_a += spans[0]
+        self.spans_b += spans[1]
+        self.exact += matches[0]
+        self.partial += matches[1]
 
     def row(self, pair: tuple[str, str], layer: str, label: str) -> dict[str, Any]:
         total = self.spans_a + self.spans_b
@@ -105,7 +125,7 @@ class _Counts:
             "annotator_b": pair[1],
             "layer": layer,
             "label": label,
-            "documents": len(self.documents),
+            "documents": self.documents,
             "spans_a": self.spans_a,
             "spans_b": self.spans_b,
             "exact": self.exact,
@@ -139,57 +159,120 @@ def compute_agreement(
     ``exclude_accepted`` leaves out spans accepted from a prediction unchanged (provenance
     ``prediction``), which agree because the model proposed them. With the documents' ``texts``,
     also the token-wise alpha (:mod:`newsspan.labeling.span_alpha`) and the unitizing alpha
-    (:mod:`newsspan.labeling.unitizing_alpha`) per layer, label and pair."""
-    usable = {
-        a["annotation_id"]: a
-        for a in annotations.to_pylist()
-        if a["origin"] == "human" and not a["cancelled"] and a["annotator"]
-    }
-    by_doc: dict[str, list[str]] = defaultdict(list)
-    for annotation_id, annotation in usable.items():
-        by_doc[annotation["doc_id"]].append(annotation_id)
-    shared = {doc: ids for doc, ids in by_doc.items() if len({usable[i]["annotator"] for i in ids}) >= 2}
-    regions: dict[str, dict[tuple[str, str], list[Span]]] = defaultdict(lambda: defaultdict(list))
-    provenance: dict[str, int] = defaultdict(int)
-    coded_spans: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
-    compared = {i for ids in shared.values() for i in ids}
-    for span in spans.to_pylist():
-        if span["annotation_id"] in compared:
-            made = span.get("provenance") or "unknown"
-            provenance[made] += 1
-            if exclude_accepted and made == "prediction":
-                continue
-            regions[span["annotation_id"]][(span["layer"], span["label"])].append((span["start"], span["end"]))
-            coded_spans[span["annotation_id"]].append((span["layer"], span["label"], span["start"], span["end"]))
-    counts: dict[tuple[tuple[str, str], str, str], _Counts] = defaultdict(_Counts)
-    for doc_id, ids in shared.items():
-        for first, second in itertools.combinations(sorted(ids, key=lambda i: usable[i]["annotator"]), 2):
-            pair = (usable[first]["annotator"], usable[second]["annotator"])
-            if pair[0] == pair[1]:
-                continue
-            for layer in LAYERS:
-                for label in layer.label_names:
-                    a, b = regions[first][(layer.name, label)], regions[second][(layer.name, label)]
-                    for key in (
-                        (pair, layer.name, label),
-                        (pair, layer.name, ALL),
-                        ((ALL, ALL), layer.name, label),
-                        ((ALL, ALL), layer.name, ALL),
-                    ):
-                        counts[key].add(doc_id, a, b)
-    rows = [c.row(*key) for key, c in sorted(counts.items()) if c.spans_a + c.spans_b]
-    annotators = sorted({usable[i]["annotator"] for ids in shared.values() for i in ids})
-    alpha = _stance_alpha(usable, shared, spans, stance, annotators)
-    table = pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA)
-    coded = {} if texts is None else _coded(texts, usable, shared, coded_spans)
-    span_alpha, unitizing = ([], []) if texts is None else _span_alphas(texts, coded)
-    provenance_counts = dict(sorted(provenance.items()))
-    return AgreementReport(
-        table, alpha, len(shared), annotators, provenance_counts, exclude_accepted, span_alpha, unitizing
-    )
+    (:mod:`newsspan.labeling.unitizing_alpha`) per layer, label and pair. The tables in one
+    batch: :class:`Agreement` takes a corpus a part at a time."""
+    agreement = Agreement(exclude_accepted=exclude_accepted, span_alphas=texts is not None)
+    agreement.add(annotations, spans, stance, texts or {})
+    return agreement.report()
+
+
+class Agreement:
+    """The agreement figures summed over parts of the corpus: :meth:`add` the tables of each part
+    (every row of a document in the same part, parts in doc_id order), then :meth:`report`. Span
+    counts, coincidences and α_U's sums are additive over documents, so memory follows the part."""
+
+    def __init__(self, *, exclude_accepted: bool = False, span_alphas: bool = True) -> None:
+        self.exclude_accepted = exclude_accepted
+        self.documents = 0
+        self.annotators: set[str] = set()
+        self.provenance: Counter[str] = Counter()
+        self.counts: dict[tuple[tuple[str, str], str, str], _Counts] = defaultdict(_Counts)
+        self.stance = StanceAlpha()
+        self.tokens: TokenAlpha | None = TokenAlpha() if span_alphas else None  # with the texts only
+        self.unitizing: UnitizingAlpha | None = UnitizingAlpha() if span_alphas else None
+
+    def add(self, annotations: pa.Table, spans: pa.Table, stance: pa.Table, texts: dict[str, str]) -> None:
+        """Add one part: its documents' annotations, spans, stance rows and texts."""
+        usable = {
+            a["annotation_id"]: a
+            for a in annotations.select(["annotation_id", "doc_id", "annotator", "origin", "cancelled"]).to_pylist()
+            if a["origin"] == "human" and not a["cancelled"] and a["annotator"]
+        }
+        by_doc: dict[str, list[str]] = defaultdict(list)
+        for annotation_id, annotation in usable.items():
+            by_doc[annotation["doc_id"]].append(annotation_id)
+        shared = {doc: ids for doc, ids in by_doc.items() if len({usable[i]["annotator"] for i in ids}) >= 2}
+        self.documents += len(shared)
+        self.annotators.update(usable[i]["annotator"] for ids in shared.values() for i in ids)
+        coded_spans = self._add_spans(usable, shared, spans)
+        self.stance.add(usable, set(shared), spans, stance)
+        if self.tokens is not None and self.unitizing is not None:
+            coded = _coded(texts, usable, shared, coded_spans)
+            self.tokens.add(texts, coded)
+            self.unitizing.add(texts, coded)
+
+    def _add_spans(
+        self, usable: dict[str, dict[str, Any]], shared: dict[str, list[str]], spans: pa.Table
+    ) -> dict[str, list[tuple[str, str, int, int]]]:
+        """Count the span matches of every pair of the shared documents; each compared annotation's
+        spans as (layer, label, start, end)."""
+        regions: dict[str, dict[tuple[str, str], list[Span]]] = defaultdict(lambda: defaultdict(list))
+        coded_spans: dict[str, list[tuple[str, str, int, int]]] = defaultdict(list)
+        compared = {i for ids in shared.values() for i in ids}
+        for annotation_id, layer, label, start, end, given in _span_rows(spans):
+            if annotation_id in compared:
+                made = given or "unknown"
+                self.provenance[made] += 1
+                if self.exclude_accepted and made == "prediction":
+                    continue
+                regions[annotation_id][(layer, label)].append((start, end))
+                coded_spans[annotation_id].append((layer, label, start, end))
+        for doc_id, ids in shared.items():
+            for first, second in itertools.combinations(sorted(ids, key=lambda i: usable[i]["annotator"]), 2):
+                pair = (usable[first]["annotator"], usable[second]["annotator"])
+                if pair[0] != pair[1]:
+                    self._add_pair(doc_id, pair, regions[first], regions[second])
+        return coded_spans
+
+    def _add_pair(
+        self,
+        doc_id: str,
+        pair: tuple[str, str],
+        first: dict[tuple[str, str], list[Span]],
+        second: dict[tuple[str, str], list[Span]],
+    ) -> None:
+        for layer in LAYERS:
+            for label in layer.label_names:
+                a, b = first[(layer.name, label)], second[(layer.name, label)]
+                spans, matches = (len(a), len(b)), span_matches(a, b)
+                for key in (
+                    (pair, layer.name, label),
+                    (pair, layer.name, ALL),
+                    ((ALL, ALL), layer.name, label),
+                    ((ALL, ALL), layer.name, ALL),
+                ):
+                    self.counts[key].add(doc_id, spans, matches)
+
+    def report(self) -> AgreementReport:
+        """The figures over every part added."""
+        rows = [c.row(*key) for key, c in sorted(self.counts.items()) if c.spans_a + c.spans_b]
+        annotators = sorted(self.annotators)
+        return AgreementReport(
+            pa.Table.from_pylist(rows, schema=AGREEMENT_SCHEMA),
+            self.stance.rows(annotators),
+            self.documents,
+            annotators,
+            dict(sorted(self.provenance.items())),
+            self.exclude_accepted,
+            [] if self.tokens is None else self.tokens.rows(),
+            [] if self.unitizing is None else self.unitizing.rows(),
+        )
 
 
 Coded = dict[str, dict[str, list[tuple[str, str, int, int]]]]  # document -> annotator -> spans
+SPAN_ROWS = 20_000  # spans turned into Python values at a time: a part's spans as lists would double its memory
+
+
+def _span_rows(spans: pa.Table) -> Iterator[tuple[str, str, str, int, int, str | None]]:
+    """(annotation_id, layer, label, start, end, provenance) of each span, a slice at a time."""
+    names = ("annotation_id", "layer", "label", "start", "end")
+    shared: dict[str, str] = {}  # one string object per layer and label name, not one per span
+    for first in range(0, len(spans), SPAN_ROWS):
+        rows = spans.slice(first, SPAN_ROWS)
+        columns = [rows[name].to_pylist() for name in names]
+        columns[1:3] = [[shared.setdefault(name, name) for name in column] for column in columns[1:3]]
+        provenance = rows["provenance"].to_pylist() if "provenance" in rows.column_names else [None] * len(rows)
+        yield from zip(*columns, provenance, strict=True)
 
 
 def _coded(
@@ -204,39 +287,3 @@ def _coded(
             for annotation_id in sorted(ids):  # an annotator's first annotation of the document
                 coded[doc_id].setdefault(usable[annotation_id]["annotator"], coded_spans[annotation_id])
     return coded
-
-
-def _span_alphas(texts: dict[str, str], coded: Coded) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    from newsspan.labeling.span_alpha import token_alpha
-    from newsspan.labeling.unitizing_alpha import unitizing_alpha
-
-    return token_alpha(texts, coded), unitizing_alpha(texts, coded)
-
-
-def _stance_alpha(
-    usable: dict[str, dict[str, Any]],
-    shared: dict[str, list[str]],
-    spans: pa.Table,
-    stance: pa.Table,
-    annotators: list[str],
-) -> list[dict[str, Any]]:
-    quote_at = {(s["annotation_id"], s["region_id"]): (s["doc_id"], s["start"], s["end"]) for s in spans.to_pylist()}
-    units: dict[str, dict[Any, dict[str, str]]] = {"document": defaultdict(dict), "quote": defaultdict(dict)}
-    for row in stance.to_pylist():
-        annotation = usable.get(row["annotation_id"])
-        if annotation is None or annotation["doc_id"] not in shared:
-            continue
-        if row["scope"] == "document":
-            units["document"][row["doc_id"]][annotation["annotator"]] = row["value"]
-        elif (row["annotation_id"], row["region_id"]) in quote_at:
-            units["quote"][quote_at[(row["annotation_id"], row["region_id"])]][annotation["annotator"]] = row["value"]
-    results = []
-    for scope, scope_units in units.items():
-        groups = [list(p) for p in itertools.combinations(annotators, 2)] + (
-            [annotators] if len(annotators) > 2 else []
-        )
-        for coders in groups:
-            value, reason = krippendorff_alpha(scope_units, coders)
-            pairable = sum(1 for unit in scope_units.values() if sum(c in unit for c in coders) >= 2)
-            results.append({"scope": scope, "annotators": coders, "units": pairable, "alpha": value, "note": reason})
-    return results
