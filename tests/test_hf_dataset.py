@@ -155,17 +155,25 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
 def test_label_names_are_encoded_in_every_list_element():
     # datasets' encode_example looks at a list's first element only; a first quote without a
     # stance must not leave the next quote's stance as a string
+    import pyarrow as pa
+
     from newsspan.dataset.hub.features import features_for
-    from newsspan.dataset.hub.writer import _encoder
+    from newsspan.dataset.hub.writer import _encode, _named_type
 
     features = features_for("documents")
+    schema = features.arrow_schema
+
+    def encode(name, value):
+        named = pa.array([value], type=_named_type(features[name], schema.field(name).type))
+        return _encode(features[name], named).to_pylist()[0]
+
     quotes = [{"id": "q1", "stance": None}, {"id": "q2", "stance": "FAVOR"}]
-    encoded = _encoder(features["quotes"])(quotes)
-    assert [q["stance"] for q in encoded] == [None, STANCE_VALUES.index("FAVOR")]
-    assert _encoder(features["doc_id"]) is None  # no label inside: values pass through untouched
+    assert [q["stance"] for q in encode("quotes", quotes)] == [None, STANCE_VALUES.index("FAVOR")]
+    assert encode("quotes", None) is None  # a missing list stays missing
+    assert encode("doc_id", "d1") == "d1"  # no label inside: values pass through untouched
     with pytest.raises(ValueError, match="FOR"):  # an unknown name is refused, not written as a string
-        _encoder(features["stance"])("FOR")
-    assert _encoder(features["stance"])("AGAINST") == STANCE_VALUES.index("AGAINST")
+        encode("stance", "FOR")
+    assert encode("stance", "AGAINST") == STANCE_VALUES.index("AGAINST")
 
 
 def test_the_dataset_is_written_in_batches_of_documents_with_the_same_rows(corpus, tmp_path):
@@ -185,6 +193,7 @@ def test_the_dataset_is_written_in_batches_of_documents_with_the_same_rows(corpu
             assert pq.read_table(stage / config / path.name).equals(pq.read_table(path)), f"{config}/{path.name}"
     built = {config: sum(counts.values()) for config, counts in summary["rows"].items()}
     assert built["documents"] == 10 and built["quotes"] > 0 and built["ner"] > 0
+    assert not list(stage.glob(".dataset-scratch-*")), "the parts and story traces are removed"
 
 
 def test_a_story_syndicated_to_a_hundred_outlets_stays_one_story_and_a_stock_phrase_joins_nothing():

@@ -10,7 +10,6 @@ Files follow ``push_to_hub``'s layout (one file per config and split, named in
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,9 @@ class DatasetWriter:
     """Write every config into ``folder``, a batch of documents' rows at a time (memory stays flat).
 
     Every file of the used splits is opened up front, so a config with no rows in a split still
-    gets its (empty, typed) file; ``counts`` are rows per config and split.
+    gets its (empty, typed) file; ``counts`` are rows per config and split. A batch's rows become
+    one Arrow table with label *names* (the config's schema, ``ClassLabel`` columns as strings),
+    whose label columns are then turned into ids column by column, through lists and structs.
     """
 
     def __init__(self, folder: Path, splits: dict[str, str]) -> None:
@@ -36,8 +37,9 @@ class DatasetWriter:
         self.used = [s for s in SPLITS if s in set(splits.values())]
         self.counts: dict[str, dict[str, int]] = {config: dict.fromkeys(self.used, 0) for config in CONFIGS}
         self._writers: dict[tuple[str, str], Any] = {}
-        self._schemas = {config: features_for(config).arrow_schema for config in CONFIGS}
-        self._encoders = {config: _row_encoder(features_for(config)) for config in CONFIGS}
+        self._features = {config: features_for(config) for config in CONFIGS}
+        self._schemas = {config: features.arrow_schema for config, features in self._features.items()}
+        self._named = {config: _named_schema(self._features[config], self._schemas[config]) for config in CONFIGS}
 
     def __enter__(self) -> DatasetWriter:
         import pyarrow.parquet as pq
@@ -52,24 +54,26 @@ class DatasetWriter:
 
     def write(self, rows: ConfigRows) -> None:
         import pyarrow as pa
+        import pyarrow.compute as pc
 
         for config in CONFIGS:
-            encode = self._encoders[config]
-            by_split: dict[str, list[dict[str, Any]]] = {split: [] for split in self.used}
-            for row in rows.rows.get(config, []):
-                by_split[self.splits[row["doc_id"]]].append(encode(row))
-            for split, encoded in by_split.items():
-                if encoded:
-                    writer = self._writers[config, split]
-                    writer.write_table(pa.Table.from_pylist(encoded, schema=self._schemas[config]))
-                    self.counts[config][split] += len(encoded)
+            config_rows = rows.rows.get(config, [])
+            if not config_rows:
+                continue
+            named = pa.Table.from_pylist(config_rows, schema=self._named[config])
+            features, schema = self._features[config], self._schemas[config]
+            columns = [_encode(features[name], named[name].combine_chunks()) for name in schema.names]
+            table = pa.Table.from_arrays(columns, schema=schema)
+            split_of = pa.array([self.splits[row["doc_id"]] for row in config_rows])
+            for split in self.used:
+                part = table if len(self.used) == 1 else table.filter(pc.equal(split_of, split))
+                if part.num_rows:
+                    self._writers[config, split].write_table(part)
+                    self.counts[config][split] += part.num_rows
 
     def __exit__(self, *exc: object) -> None:
         for writer in self._writers.values():
             writer.close()  # the build folder is staged: a failed build never looks complete
-
-
-Encoder = Callable[[Any], Any]
 
 
 @functools.cache
@@ -79,50 +83,57 @@ def _classes() -> tuple[Any, Any]:
     return ClassLabel, List
 
 
-def _row_encoder(features: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """A function that turns one row's label names into ``ClassLabel`` ids, compiled once per config."""
-    encoders = {key: enc for key, feature in features.items() if (enc := _encoder(feature)) is not None}
+def _named_type(feature: Any, arrow_type: Any) -> Any:
+    """``arrow_type`` with every ``ClassLabel`` (int64 ids) a string (its names)."""
+    import pyarrow as pa
 
-    def encode(row: dict[str, Any]) -> dict[str, Any]:
-        return row | {key: enc(row[key]) for key, enc in encoders.items() if key in row}
-
-    return encode
-
-
-def _encoder(feature: Any) -> Encoder | None:
-    """Label names to ``ClassLabel`` ids, through lists and structs; None when ``feature`` holds no label.
-
-    ``Features.encode_example`` decides from the first element of a list whether the list needs
-    encoding, so a list whose first quote has no stance kept its label names; this walks every
-    element."""
     ClassLabel, List = _classes()  # noqa: N806 (the datasets classes)
     if isinstance(feature, ClassLabel):
-        ids = {name: i for i, name in enumerate(feature.names)}
-
-        def label(value: Any) -> Any:
-            if isinstance(value, str):
-                found = ids.get(value)
-                return found if found is not None else feature.str2int(value)  # its error names the labels
-            return value
-
-        return label
+        return pa.string()
     if isinstance(feature, List):
-        inner = _encoder(feature.feature)
-        if inner is None:
-            return None
-        return lambda value: None if value is None else [inner(item) for item in value]
+        return pa.list_(pa.field(arrow_type.value_field.name, _named_type(feature.feature, arrow_type.value_type)))
     if isinstance(feature, dict):
-        fields = {key: enc for key, sub in feature.items() if (enc := _encoder(sub)) is not None}
-        if not fields:
-            return None
+        return pa.struct([pa.field(f.name, _named_type(feature[f.name], f.type)) for f in arrow_type])
+    return arrow_type
 
-        def struct(value: Any) -> Any:
-            if value is None:
-                return None
-            return value | {key: enc(value[key]) for key, enc in fields.items() if key in value}
 
-        return struct
-    return None
+def _named_schema(features: Any, schema: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, _named_type(features[f.name], f.type)) for f in schema])
+
+
+def _encode(feature: Any, array: Any) -> Any:
+    """Label names to ``ClassLabel`` ids in ``array`` (of :func:`_named_type`), through lists and
+    structs, every element (``Features.encode_example`` decides from a list's first element
+    whether the list needs encoding, so a list whose first quote had no stance kept its label
+    names); other values are returned as they are. An unknown name raises ``ClassLabel``'s
+    error, which lists the names."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ClassLabel, List = _classes()  # noqa: N806 (the datasets classes)
+    if isinstance(feature, ClassLabel):
+        ids = pc.index_in(array, value_set=pa.array(feature.names, type=pa.string()))
+        if ids.null_count != array.null_count:
+            unknown = array.filter(pc.and_(pc.is_null(ids), pc.is_valid(array)))
+            feature.str2int(unknown[0].as_py())  # raises, naming the value and the labels
+        return ids.cast(pa.int64())
+    if isinstance(feature, List) and pa.types.is_list(array.type):
+        values = _encode(feature.feature, array.values)
+        if values is array.values:
+            return array
+        mask = array.is_null() if array.null_count else None
+        return pa.ListArray.from_arrays(array.offsets, values, type=pa.list_(values.type), mask=mask)
+    if isinstance(feature, dict) and pa.types.is_struct(array.type):
+        fields = [array.field(i) for i in range(array.type.num_fields)]
+        encoded = [_encode(feature[f.name], child) for f, child in zip(array.type, fields, strict=True)]
+        if all(e is f for e, f in zip(encoded, fields, strict=True)):
+            return array
+        mask = array.is_null() if array.null_count else None
+        names = [f.name for f in array.type]
+        return pa.StructArray.from_arrays(encoded, names=names, mask=mask)
+    return array
 
 
 def dataset_yaml(splits: list[str]) -> str:
