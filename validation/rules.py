@@ -3,7 +3,7 @@ a description and a severity (``critical`` blocks publishing; ``warning`` is rep
 
 Value sets (layers, labels, origins, relations, stance values and scopes) come from
 :mod:`newsspan.dataset.schema`. Cross-row and cross-table rules check helper columns that
-:mod:`newsspan.validation.derive` computes with polars (``text_matches``, ``from_exists``, ...), so
+:mod:`newsspan.validation.frames` computes with polars (``text_matches``, ``doc_id_repeated``, ...), so
 every expectation is a built-in one. The suite files under ``validation/suites/`` are generated
 from this module (``newsspan validate --write-suites``) and a test keeps the two identical.
 """
@@ -54,8 +54,8 @@ _PRESENT = {"ignore_row_if": "either_value_is_missing"}
 
 RULES: tuple[Rule, ...] = (
     # documents
-    Rule("DOC-001", "documents.schema", "critical", "doc_id is unique", "expect_column_values_to_be_unique",
-         {"column": "doc_id"}),
+    Rule("DOC-001", "documents.schema", "critical", "doc_id is unique", "expect_column_values_to_be_in_set",
+         _in("doc_id_repeated", [False])),
     Rule("DOC-002", "documents.schema", "critical", "every document has text",
          "expect_column_value_lengths_to_be_between", {"column": "text", "min_value": 1}),
     Rule("DOC-003", "documents.schema", "warning", "publication dates are plausible (1900 to next year)",
@@ -114,8 +114,8 @@ RULES: tuple[Rule, ...] = (
     Rule("STANCE-004", "stance.schema", "critical", _PROVENANCE_RULE,
          "expect_column_values_to_be_in_set", _in("provenance", PROVENANCES)),
     # annotations
-    Rule("ANN-001", "annotations.schema", "critical", "annotation_id is unique", "expect_column_values_to_be_unique",
-         {"column": "annotation_id"}),
+    Rule("ANN-001", "annotations.schema", "critical", "annotation_id is unique", "expect_column_values_to_be_in_set",
+         _in("annotation_id_repeated", [False])),
     Rule("ANN-002", "annotations.schema", "warning", "lead time is not negative",
          "expect_column_values_to_be_between", {"column": "lead_time", "min_value": 0}),
     # the gold layer
