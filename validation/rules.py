@@ -32,7 +32,7 @@ Severity = Literal["critical", "warning"]
 @dataclass(frozen=True, slots=True)
 class Rule:
     rule_id: str
-    suite: str  # "<frame>.<aspect>": the frame (see derive.py) and what the suite checks
+    suite: str  # "<frame>.<aspect>": the frame (see frames.py) and what the suite checks
     severity: Severity
     description: str
     expectation: str  # the GX expectation type
