@@ -22,6 +22,7 @@ hundred copies of one wire story still become one story.
 from __future__ import annotations
 
 import functools
+import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -129,22 +130,27 @@ class StoryIndex:
             paragraph_doc = np.concatenate(self._paragraph_doc)
             sizes = np.concatenate(self._sizes)
             offsets = np.concatenate(([0], np.cumsum(sizes)))
-            shingles = np.memmap(self._scratch / "shingles.u64", dtype=np.uint64, mode="r")
-            for first, other in self._candidates(paragraph_doc):
-                a, b = find(int(paragraph_doc[first])), find(int(paragraph_doc[other]))
-                if a == b:
-                    continue
-                x, y = shingles[offsets[first] : offsets[first + 1]], shingles[offsets[other] : offsets[other + 1]]
-                shared = len(np.intersect1d(x, y, assume_unique=True))
-                if shared / (len(x) + len(y) - shared) >= self.threshold:
-                    low, high = sorted((a, b), key=self.doc_ids.__getitem__)
-                    parent[high] = low  # the root is always the smallest doc_id: order does not matter
-            del shingles
+            # read, not mapped: the pages of a mapped file count as the process's memory, and the
+            # candidates touch pages all over a file that grows with the corpus
+            shingles = os.open(self._scratch / "shingles.u64", os.O_RDONLY)
+            try:
+                for first, other in self._candidates(paragraph_doc):
+                    a, b = find(int(paragraph_doc[first])), find(int(paragraph_doc[other]))
+                    if a == b:
+                        continue
+                    x, y = _read(shingles, offsets, first), _read(shingles, offsets, other)
+                    shared = len(np.intersect1d(x, y, assume_unique=True))
+                    if shared / (len(x) + len(y) - shared) >= self.threshold:
+                        low, high = sorted((a, b), key=self.doc_ids.__getitem__)
+                        parent[high] = low  # the root is always the smallest doc_id: order does not matter
+            finally:
+                os.close(shingles)
         return {doc: self.doc_ids[find(number)] for number, doc in enumerate(self.doc_ids)}
 
     def _candidates(self, paragraph_doc: Any) -> Iterator[tuple[int, int]]:
-        """Pairs of paragraphs of different documents that share a band key, each once."""
-        seen: set[tuple[int, int]] = set()
+        """Pairs of paragraphs of different documents that share a band key, a band at a time (a
+        pair may come again from another band: the caller skips documents already joined, and a
+        set of the pairs seen would grow with the corpus)."""
         for band in range(self.bands):
             keys = np.fromfile(self._scratch / f"band-{band:03d}.u64", dtype=np.uint64)
             order = np.argsort(keys, kind="stable")  # a key's paragraphs in paragraph order
@@ -156,9 +162,14 @@ class StoryIndex:
                 firsts = members if len(members) <= COMMON else members[:REPRESENTATIVES]
                 for i, first in enumerate(firsts):
                     for other in members[i + 1 :]:
-                        if paragraph_doc[first] != paragraph_doc[other] and (first, other) not in seen:
-                            seen.add((first, other))
+                        if paragraph_doc[first] != paragraph_doc[other]:
                             yield first, other
+
+
+def _read(handle: int, offsets: Any, paragraph: int) -> Any:
+    """A paragraph's sorted 5-gram hashes, read from the scratch file."""
+    low, high = int(offsets[paragraph]), int(offsets[paragraph + 1])
+    return np.frombuffer(os.pread(handle, (high - low) * 8, low * 8), dtype=np.uint64)
 
 
 def _paragraph_shingles(texts: pa.Array | pa.ChunkedArray) -> tuple[Any, Any, Any]:
