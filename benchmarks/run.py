@@ -176,7 +176,7 @@ profiler.stop()
 
 
 def _run(name: str, code: str, data: Path, work: Path, *, profile: bool = False) -> dict[str, float]:
-    if profile:  # the profile's own cost stays out of the figures' meaning: they are marked
+    if profile:  # pyinstrument slows the stage: its figures are marked 'profiled' in the table and run.json
         code = PROFILED.format(code=code, slug=name.replace(" ", "-"))
     script = PRELUDE + code + REPORT
     command = [sys.executable, "-c", script, str(data), str(work)]
@@ -296,9 +296,12 @@ def main() -> None:
             seconds = figures["seconds"]
             rate = f"{figures['items'] / seconds:,.0f} {UNITS[name]}" if name in UNITS and figures["items"] else ""
             mbps = megabytes / seconds if name in ("convert", *BASELINES) else 0.0
-            results.append({"tasks": size, "stage": name, "export_mb": round(megabytes, 1), **figures})
+            profiled = args.profile and name in STAGES
+            results.append(
+                {"tasks": size, "stage": name, "export_mb": round(megabytes, 1), "profiled": profiled, **figures}
+            )
             line = f"{name:<34} {seconds:>8.2f} {size / seconds:>8.0f} {rate:>20} {mbps:>7.1f}"
-            print(f"{line} {figures['peak_mb']:>8.0f}", flush=True)
+            print(f"{line} {figures['peak_mb']:>8.0f}" + ("  (profiled)" if profiled else ""), flush=True)
         rows = [r for r in results if r["tasks"] == size]
         convert = next(r for r in rows if r["stage"] == "convert")["seconds"]
         for name in BASELINES if baselines else ():
