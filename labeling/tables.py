@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from newsspan.dataset.ingest.steps import METADATA_FIELDS, apply_given_metadata
-from newsspan.dataset.io import TableWriter, ensure_folder, read_table, write_json
+from newsspan.dataset.io import TableWriter, ensure_folder, iter_table, write_json
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.records import Rejection
 from newsspan.dataset.runtime import gc_paused
@@ -36,9 +36,19 @@ from newsspan.labeling.export_fast import FastExportReader, TypedTask, Unreadabl
 from newsspan.labeling.export_json import LONE_SURROGATE, ExportReader, json_snippet, json_type
 from newsspan.labeling.tasks import text_sha256
 
-__all__ = ["ConvertSummary", "KnownDocuments", "convert_export", "iter_tasks", "known_documents"]
+__all__ = ["ConvertSummary", "KnownDocuments", "KnownText", "convert_export", "iter_tasks", "known_documents"]
 
-KnownDocuments = dict[str, tuple[str, str | None]]  # doc_id -> (text, stance_target)
+
+class KnownText(NamedTuple):
+    """What conversion keeps of a document: a task's text is checked against its hash, then the
+    task's own text is converted (equal by the hash), so memory does not grow with the texts."""
+
+    sha256: str
+    length: int  # characters, for the message when a task's text differs
+    stance_target: str | None
+
+
+KnownDocuments = dict[str, KnownText]  # doc_id -> what conversion checks a task's text against
 
 
 @dataclass
@@ -124,7 +134,7 @@ def _convert(
     tables: list[Table] = [ANNOTATIONS, SPANS, RELATIONS, STANCE, QUARANTINE] + ([DOCUMENTS] if known is None else [])
     summary = ConvertSummary()
     seen: set[Any] = set()
-    derived: dict[str, tuple[str, str | None]] = {}
+    derived: KnownDocuments = {}
     size, done = export.stat().st_size, 0
 
     def read(n: int) -> None:
@@ -156,8 +166,8 @@ def _convert(
 
 def _one_task(
     task: Any,
-    known: dict[str, tuple[str, str | None]] | None,
-    derived: dict[str, tuple[str, str | None]],
+    known: KnownDocuments | None,
+    derived: KnownDocuments,
     seen: set[Any],
     batches: Batches,
     summary: ConvertSummary,
@@ -185,9 +195,8 @@ def _one_task(
     doc_id = task_doc_id(data)
     target = data.get("stance_target") if isinstance(data.get("stance_target"), str) else None
     first = known is None and doc_id not in derived  # documents from the tasks' own data, once each
-    text, document_target = (
-        known[doc_id] if known is not None else (data["text"], (target or None) if first else derived[doc_id][1])
-    )
+    text = data["text"]  # equal to the document's: _refuse_task compared their hashes
+    document_target = (target or None) if first else (known if known is not None else derived)[doc_id].stance_target
     # the target the annotator was shown (push --stance-target fills it in the task) wins over the
     # documents table's, which may have none
     target = target or document_target
@@ -202,7 +211,7 @@ def _one_task(
         _one_task(task.as_value(), known, derived, seen, batches, summary, max_shift)
         return
     if first:  # only a hash is kept, so memory does not grow with the texts of a large export
-        derived[doc_id] = (sha256 := text_sha256(data["text"]), document_target)
+        derived[doc_id] = KnownText(sha256 := text_sha256(text), len(text), document_target)
         batches.add("documents", [_document_row(view, data, doc_id, sha256)])
         summary.rows["documents"] += 1
     summary.rows["spans"] += len(batches.spans) - spans_before  # the typed path's spans are there already
@@ -270,7 +279,7 @@ def _invalid_task(task: Any, position: int) -> Rejection | None:
 def _refuse_task(
     task: Any,
     data: Any,
-    known: dict[str, tuple[str, str | None]],
+    known: KnownDocuments,
     seen: set[Any],
     *,
     derive: bool = False,
@@ -316,23 +325,29 @@ def _refuse_task(
             f"{source}: document {doc_id} is not in the documents table; pass the documents "
             "it was pushed from, or convert without --documents",
         )
-    if doc_id in known and known[doc_id][0] != (text_sha256(data["text"]) if derive else data["text"]):
+    if doc_id in known and known[doc_id].sha256 != text_sha256(text):
         return rejection(
             source,
             doc_id,
             "text_changed",
             f"{source}: the text of document {doc_id} differs from "
-            + ("an earlier task's" if derive else f"the documents table's ({len(known[doc_id][0])} characters)")
-            + f" ({len(data['text'])} characters here): it changed since export, and its annotations point "
-            "into another text; re-push and re-annotate, or convert against the documents it was pushed from",
+            + ("an earlier task's" if derive else "the documents table's")
+            + f" ({known[doc_id].length} characters, {len(text)} here): it changed since export, and its "
+            "annotations point into another text; re-push and re-annotate, or convert against the documents "
+            "it was pushed from",
         )
     return None
 
 
 def known_documents(path: Path) -> KnownDocuments:
-    """doc_id → (text, stance_target) of a documents table, for :func:`convert_export`."""
-    table = read_table(path, schema=DOCUMENTS).select(["doc_id", "text", "stance_target"])
-    return {row["doc_id"]: (row["text"], row["stance_target"]) for row in table.to_pylist()}
+    """doc_id → the hash, length and stance target of each text of a documents table, for
+    :func:`convert_export`: read a batch at a time, keeping no text."""
+    known: KnownDocuments = {}
+    for batch in iter_table(path, schema=DOCUMENTS):
+        ids, texts, targets = (batch[name].to_pylist() for name in ("doc_id", "text", "stance_target"))
+        for doc_id, text, target in zip(ids, texts, targets, strict=True):
+            known[doc_id] = KnownText(text_sha256(text), len(text), target)
+    return known
 
 
 def _document_row(task: dict[str, Any], data: dict[str, Any], doc_id: str, sha256: str) -> dict[str, Any]:

@@ -264,3 +264,32 @@ def test_the_stance_target_the_annotator_was_shown_wins_over_a_documents_table_w
     )
     convert_export(case / "export.json", tmp_path / "out", documents=_documents(tmp_path / "case", tmp_path))
     assert {s["target"] for s in _read(tmp_path / "out", "stance")} == {"the panel"}
+
+
+def test_against_a_documents_table_a_changed_text_is_refused_by_its_hash(tmp_path):
+    """The documents table is kept as hashes (no text in memory); a task whose text differs from
+    its document's by one character is quarantined with both lengths, the others convert."""
+    from newsspan.dataset.build import ingest_to_folder, sample_articles, sample_export
+    from newsspan.dataset.config import IngestOptions
+    from newsspan.labeling.tables import KnownText, known_documents
+
+    with sample_articles() as folder:
+        ingest_to_folder([folder], tmp_path / "t", options=IngestOptions(language="en"))
+    table = tmp_path / "t" / "documents.parquet"
+    known = known_documents(table)
+    texts = dict(zip(*pq.read_table(table, columns=["doc_id", "text"]).to_pydict().values(), strict=True))
+    assert set(known) == set(texts)
+    assert all(isinstance(k, KnownText) and len(k.sha256) == 64 and k.length == len(texts[d]) for d, k in known.items())
+    with sample_export() as export:
+        tasks = json.loads(export.read_text(encoding="utf-8"))
+    changed = tasks[0]["data"]
+    changed["text"] = changed["text"] + "!"
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(tasks), encoding="utf-8")
+    summary = convert_export(edited, tmp_path / "out", known=known)
+    assert summary.tasks_quarantined == 1 and summary.reasons == {"text_changed": 1} and summary.reconciles
+    (row,) = [r for r in _read(tmp_path / "out", "quarantine") if r["reason"] == "text_changed"]
+    doc_id = row["doc_id"]
+    assert f"the documents table's ({len(texts[doc_id])} characters, {len(texts[doc_id]) + 1} here)" in row["detail"]
+    spans = _read(tmp_path / "out", "spans")
+    assert spans and all(texts[s["doc_id"]][s["start"] : s["end"]] == s["text"] for s in spans)
