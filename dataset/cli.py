@@ -102,6 +102,12 @@ _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Large
 @_language
 @_stance_target
 @_max_bytes
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    help="Where the steps run: this process, or Apache Spark ([engine] in newsspan.toml: master, partitions, "
+    "conf; pip install 'newsspan[spark]') [default: [engine] name, else local].",
+)
 @json_option
 @click.pass_context
 def ingest(
@@ -111,6 +117,7 @@ def ingest(
     language: str | None,
     stance_target: str | None,
     max_bytes: int | None,
+    engine: str | None,
     as_json: bool,
 ) -> None:
     """Read raw articles (.txt files, saved .html/.htm/.html.gz pages, .jsonl lines) into documents.parquet.
@@ -119,12 +126,15 @@ def ingest(
     every visible block of it, one per line, with its menus, footers, captions and related links
     as boilerplate regions (page_regions) and its metadata (title, date, site, author, URL).
     Writes OUT/documents.parquet, OUT/quarantine.parquet (every refused article with its reason)
-    and OUT/ingest.json (the summary; inputs = documents + quarantined).
+    and OUT/ingest.json (the summary; inputs = documents + quarantined). With --engine spark the
+    same steps run in Spark, which writes OUT/documents/ and OUT/quarantine/ as folders of Parquet
+    part files with the same schemas and rows (in another order), and the same OUT/ingest.json.
 
     \b
     Example:
       newsspan ingest ../shared/seeds --out build/t --language en
       newsspan ingest saved-pages/ --out build/pages
+      newsspan ingest --engine spark crawl/ --out build/crawl
     """
     from newsspan.dataset.ingest.stage import IngestStage
     from newsspan.dataset.io import staged_files
@@ -133,15 +143,20 @@ def ingest(
 
     settings = settings_of(ctx)
     options = _ingest_options(settings, language=language, stance_target=stance_target, max_bytes=max_bytes)
+    settings = replace(settings, ingest=options, engine=settings.engine.replace(name=engine))
+    if settings.engine.name == "spark":  # Spark writes each table folder whole, then the summary
+        context = StageContext(BuildFolder(out), settings=settings, articles=paths)
+        report = run_stage(IngestStage(require_documents=False), context)
+        print_report(ctx, report, as_json=as_json)
+        return
     with progress_bar(ctx, "ingest") as progress, staged_files(out) as staging:  # files move in when complete
         context = StageContext(
-            BuildFolder(staging),
-            settings=replace(settings, ingest=options),
-            articles=paths,
-            progress=progress,
-            target=BuildFolder(out),
+            BuildFolder(staging), settings=settings, articles=paths, progress=progress, target=BuildFolder(out)
         )
         report = run_stage(IngestStage(require_documents=False), context)
+    for name in ("documents", "quarantine"):  # an earlier Spark run's tables: these replace them
+        if (folder := out / name).is_dir() and any(folder.glob("part-*.parquet")):
+            shutil.rmtree(folder)
     print_report(ctx, report, as_json=as_json)
     if not as_json:
         stderr_console(ctx).print(f"written to {out}", markup=False)

@@ -28,6 +28,7 @@ from newsspan.dataset.errors import ConfigError
 __all__ = [
     "CONFIG_FILE_NAME",
     "BuildOptions",
+    "EngineOptions",
     "GoldOptions",
     "IngestOptions",
     "LabelStudioOptions",
@@ -68,6 +69,9 @@ def _matches(value: Any, hint: Any) -> bool:
     if origin is tuple:
         item = typing.get_args(hint)[0]
         return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
+    if origin is dict:
+        key, item = typing.get_args(hint)
+        return isinstance(value, dict) and all(_matches(k, key) and _matches(v, item) for k, v in value.items())
     if isinstance(value, bool) and hint is not bool:  # TOML true is not the number 1
         return False
     return isinstance(value, (int, float) if hint is float else hint)
@@ -81,6 +85,8 @@ def _type_name(hint: Any) -> str:
         return "one of " + ", ".join(repr(v) for v in typing.get_args(hint))
     if origin is tuple:
         return f"a list of {_type_name(typing.get_args(hint)[0])}"
+    if origin is dict:
+        return f"a table of {_type_name(typing.get_args(hint)[1])} values"
     return "null" if hint is type(None) else getattr(hint, "__name__", str(hint))
 
 
@@ -141,6 +147,32 @@ class BuildOptions(_Options):
         if len(self.split_ratios) != 3 or abs(sum(self.split_ratios) - 1) > 1e-6 or min(self.split_ratios) <= 0:
             raise ConfigError(
                 f"build.split_ratios must be three positive shares adding up to 1, got {self.split_ratios}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions(_Options):
+    """Where the row-level stages run (table ``[engine]`` in ``newsspan.toml``; ``--engine``)."""
+
+    # "local": this process (and its workers); "spark": Apache Spark (pip install 'newsspan[spark]').
+    name: Literal["local", "spark"] = "local"
+    # Spark's master URL: local[N] on this machine, or a cluster's (spark://host:7077, yarn, k8s://...).
+    master: str = "local[2]"
+    # Partitions of a shuffle (Spark's default of 200 is far too many below a few cores).
+    partitions: int = 4
+    # The driver's heap: it holds plans and small results (counts, provenance), never a table.
+    driver_memory: str = "1g"
+    # Further Spark settings as written in spark-defaults.conf ({"spark.executor.memory" = "4g"}).
+    conf: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.partitions <= 0:
+            raise ConfigError(f"engine.partitions must be positive, got {self.partitions}")
+        bad = sorted(k for k, v in self.conf.items() if not (isinstance(k, str) and isinstance(v, str)))
+        if bad or any(not k.startswith("spark.") for k in self.conf):
+            odd = bad or sorted(k for k in self.conf if not k.startswith("spark."))
+            raise ConfigError(
+                f"engine.conf: {', '.join(map(repr, odd))}: keys are Spark settings ('spark.…') with string values"
             )
 
 
@@ -365,6 +397,7 @@ class Settings:
     gold: GoldOptions = field(default_factory=GoldOptions)
     agreement: AgreementOptions = field(default_factory=AgreementOptions)
     preannotate: PreannotateOptions = field(default_factory=PreannotateOptions)
+    engine: EngineOptions = field(default_factory=EngineOptions)
     path: str | None = None  # the file they were read from, for messages
 
     @classmethod

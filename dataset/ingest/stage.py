@@ -70,18 +70,24 @@ class IngestStage:
 
     def run(self, context: StageContext) -> StageReport:
         folder, paths = context.folder, list(context.articles)
-        summary = ingest_to_folder(paths, folder.root, options=context.settings.ingest, progress=context.progress)
-        if self.require_documents and summary.documents == 0:
+        if context.settings.engine.name == "spark":  # the same steps, wired by Spark (tables as folders)
+            from newsspan.dataset.spark.ingest import ingest_with_spark
+
+            counts = ingest_with_spark(paths, folder.root, settings=context.settings)
+            files, written = counts.pop("files"), (folder.root / "documents", folder.root / "quarantine")
+        else:
+            summary = ingest_to_folder(paths, folder.root, options=context.settings.ingest, progress=context.progress)
+            counts, files = summary.as_dict(), list(summary.files)
+            written = (folder.table(DOCUMENTS), folder.table(QUARANTINE))
+        if self.require_documents and counts["documents"] == 0:
             raise NewsspanError(
-                f"no article was accepted from {len(paths)} input(s) ({summary.quarantined} quarantined: "
-                f"{dict(summary.reasons)}); see the ingest summary above and fix the inputs"
+                f"no article was accepted from {len(paths)} input(s) ({counts['quarantined']} quarantined: "
+                f"{counts['quarantine_reasons']}); see the ingest summary above and fix the inputs"
             )
-        counts = summary.as_dict()
-        written = (folder.table(DOCUMENTS), folder.table(QUARANTINE), folder.summary(NAME))
         return StageReport(
             NAME,
             counts,
             summary=ingest_summary_lines(counts),
-            files=tuple(folder.relative(p) for p in written),
-            provenance={"inputs": list(summary.files)},
+            files=tuple(folder.relative(p) for p in (*written, folder.summary(NAME))),
+            provenance={"inputs": files},
         )

@@ -52,8 +52,10 @@ __all__ = [
     "locate_page_metadata",
     "normalize_articles",
     "parse_pages",
+    "raw_rows",
     "raw_table",
     "reject_non_articles",
+    "row_steps",
 ]
 
 STAGE = "ingest"
@@ -85,10 +87,11 @@ _RAW_SCHEMA = pa.schema(
 
 def raw_table(articles: Sequence[RawArticle]) -> pa.Table:
     """The raw batch that the steps consume: source, format, raw bytes, JSONL fields as JSON."""
-    return pa.Table.from_pylist(_raw_rows(articles), schema=_RAW_SCHEMA)
+    return pa.Table.from_pylist(raw_rows(articles), schema=_RAW_SCHEMA)
 
 
-def _raw_rows(articles: Sequence[RawArticle]) -> list[Row]:
+def raw_rows(articles: Sequence[RawArticle]) -> list[Row]:
+    """The raw rows the row steps consume (see :func:`raw_table`)."""
     return [
         {
             "source": a.source,
@@ -356,9 +359,9 @@ def _run_batch(
     duplicates: DuplicateFilter,
     summary: IngestSummary,
 ) -> IngestBatch:
-    rows = _raw_rows([item for item in items if isinstance(item, RawArticle)])
+    rows = raw_rows([item for item in items if isinstance(item, RawArticle)])
     rejected = [item for item in items if isinstance(item, Rejection)]
-    for step in _steps(options, duplicates):
+    for step in row_steps(options, duplicates):
         if not rows:
             break
         rows, refused = step(rows)
@@ -372,7 +375,10 @@ def _run_batch(
     return IngestBatch(documents, rejections_table(rejected), len(items))
 
 
-def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
+def row_steps(options: IngestOptions, duplicates: DuplicateFilter | None) -> list[Step]:
+    """Ingest's row-level steps in order; the last, the corpus-wide duplicate filter, only with
+    ``duplicates`` (the Spark engine decides duplicates with a group-by over the whole corpus)."""
+
     def metadata(rows: list[Row]) -> tuple[list[Row], list[Rejection]]:
         _add_metadata(rows, language=options.language, stance_target=options.stance_target)
         return rows, []
@@ -388,5 +394,5 @@ def _steps(options: IngestOptions, duplicates: DuplicateFilter) -> list[Step]:
         metadata,
         located,
         lambda rows: _reject_rows(rows, min_body_words=options.min_body_words),
-        duplicates.rows,
+        *([duplicates.rows] if duplicates is not None else []),
     ]
