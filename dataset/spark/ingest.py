@@ -132,6 +132,7 @@ def ingest_spark(spark: Any, paths: Sequence[Path], out: Path, *, options: Inges
     listing = listing.repartitionByRange(runs, "file_ordinal")  # contiguous, balanced runs of files
     combined = listing.mapInArrow(_read_and_steps(options), spark_schema(COMBINED)).persist()
     try:
+        combined.count()  # the files are read once, here: every later job (both sides of a join too) reads the cache
         return _write(spark, combined, inputs, out)
     finally:
         combined.unpersist()
