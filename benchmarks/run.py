@@ -37,9 +37,16 @@ from pathlib import Path
 data, work = Path(sys.argv[1]), Path(sys.argv[2])
 start = time.perf_counter()
 """
+# peak_mb: the stage's own peak plus RUSAGE_CHILDREN's, the largest peak of its worker processes
+# (the dataset write's). Peaks reached at different times are added, so for the stage and one
+# worker this is an upper bound of their sum; workers running at the same time can together hold
+# up to (workers x children_mb), which it does not count. run.json keeps self_mb and children_mb.
 REPORT = """
-print(json.dumps({"seconds": time.perf_counter() - start,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "items": items}))
+usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+self_mb, children_mb = (u.ru_maxrss / 1024 for u in usage)
+print(json.dumps({"seconds": time.perf_counter() - start, "peak_mb": self_mb + children_mb, "self_mb": self_mb,
+                  "children_mb": children_mb, "cpu_seconds": sum(u.ru_utime + u.ru_stime for u in usage),
+                  "items": items}))
 """
 STAGES = {
     "ingest": """

@@ -17,13 +17,13 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
 from newsspan.dataset.errors import ConfigError
+from newsspan.dataset.options import Options
 
 __all__ = [
     "CONFIG_FILE_NAME",
@@ -40,58 +40,8 @@ __all__ = [
 CONFIG_FILE_NAME = "newsspan.toml"
 
 
-class _Options:
-    """Mixin: construction from a TOML table with key and type checks."""
-
-    @classmethod
-    def from_mapping(cls, values: dict[str, Any], *, where: str) -> Self:
-        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
-        unknown = sorted(set(values) - set(fields))
-        if unknown:
-            raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(fields))}")
-        hints = typing.get_type_hints(cls)
-        for key, value in values.items():
-            if not _matches(value, hints[key]):
-                raise ConfigError(f"{where}: key {key!r} must be {_type_name(hints[key])}, got {value!r}")
-        return cls(**values)
-
-    def replace(self, **changes: Any) -> Self:
-        """A copy with the given options changed; ``None`` values are ignored (unset CLI flags)."""
-        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[type-var]
-
-
-def _matches(value: Any, hint: Any) -> bool:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return any(_matches(value, arg) for arg in typing.get_args(hint))
-    if origin is typing.Literal:
-        return value in typing.get_args(hint)
-    if origin is tuple:
-        item = typing.get_args(hint)[0]
-        return isinstance(value, list | tuple) and all(_matches(v, item) for v in value)
-    if origin is dict:
-        key, item = typing.get_args(hint)
-        return isinstance(value, dict) and all(_matches(k, key) and _matches(v, item) for k, v in value.items())
-    if isinstance(value, bool) and hint is not bool:  # TOML true is not the number 1
-        return False
-    return isinstance(value, (int, float) if hint is float else hint)
-
-
-def _type_name(hint: Any) -> str:
-    origin = typing.get_origin(hint)
-    if origin in (typing.Union, types.UnionType):
-        return " or ".join(_type_name(arg) for arg in typing.get_args(hint))
-    if origin is typing.Literal:
-        return "one of " + ", ".join(repr(v) for v in typing.get_args(hint))
-    if origin is tuple:
-        return f"a list of {_type_name(typing.get_args(hint)[0])}"
-    if origin is dict:
-        return f"a table of {_type_name(typing.get_args(hint)[1])} values"
-    return "null" if hint is type(None) else getattr(hint, "__name__", str(hint))
-
-
 @dataclass(frozen=True, slots=True)
-class IngestOptions(_Options):
+class IngestOptions(Options):
     """Options of ``newsspan ingest`` (table ``[ingest]`` in ``newsspan.toml``)."""
 
     # Largest article accepted, in bytes (a .txt file or one JSONL line). News articles are
@@ -130,7 +80,7 @@ class IngestOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class BuildOptions(_Options):
+class BuildOptions(Options):
     """Options of ``newsspan build`` (table ``[build]`` in ``newsspan.toml``)."""
 
     # Where the build folder goes. Not "build/" itself: setuptools writes there too.
@@ -140,8 +90,12 @@ class BuildOptions(_Options):
     story_threshold: float = 0.5
     # Shares of stories per split: train, validation, test.
     split_ratios: tuple[float, ...] = (0.8, 0.1, 0.1)
+    # Processes making the dataset's rows; unset: two (one per core here) from 4,000 documents up.
+    workers: int | None = None
 
     def __post_init__(self) -> None:
+        if self.workers is not None and self.workers < 1:
+            raise ConfigError(f"build.workers must be at least 1 (1: in this process), got {self.workers}")
         if not 0 < self.story_threshold <= 1:
             raise ConfigError(f"build.story_threshold must be in (0, 1], got {self.story_threshold}")
         if len(self.split_ratios) != 3 or abs(sum(self.split_ratios) - 1) > 1e-6 or min(self.split_ratios) <= 0:
@@ -151,7 +105,7 @@ class BuildOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class EngineOptions(_Options):
+class EngineOptions(Options):
     """Where the row-level stages run (table ``[engine]`` in ``newsspan.toml``; ``--engine``)."""
 
     # "local": this process (and its workers); "spark": Apache Spark (pip install 'newsspan[spark]').
@@ -177,7 +131,7 @@ class EngineOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class LabelStudioOptions(_Options):
+class LabelStudioOptions(Options):
     """Options of ``newsspan label ...`` (table ``[label_studio]`` in ``newsspan.toml``).
 
     The API token is read from ``LABEL_STUDIO_API_KEY`` (or ``api_key`` here, or the
@@ -221,7 +175,7 @@ class LabelStudioOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class PreannotateOptions(_Options):
+class PreannotateOptions(Options):
     """Thresholds of the pre-annotation rules (table ``[preannotate]`` in ``newsspan.toml``)."""
 
     # A promo is a sentence or two; a longer line starting "Get ..." is prose.
@@ -355,7 +309,7 @@ class PreannotateOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class GoldOptions(_Options):
+class GoldOptions(Options):
     """How the gold layer is adjudicated (table ``[gold]`` in ``newsspan.toml``)."""
 
     # "majority": more than half of a document's annotations marked the span and label;
@@ -371,7 +325,7 @@ class GoldOptions(_Options):
 
 
 @dataclass(frozen=True, slots=True)
-class AgreementOptions(_Options):
+class AgreementOptions(Options):
     """What agreement compares (table ``[agreement]`` in ``newsspan.toml``)."""
 
     # Label Studio pre-fills a task with its predictions; a span two annotators both accepted

@@ -131,18 +131,32 @@ BATCH_BYTES = 32 << 20  # a batch of a table read in pieces: 32 MiB of decoded r
 def iter_table(path: Path, *, schema: Table, rows: int | None = None) -> Iterator[pa.Table]:
     """Read a table written by newsspan ``rows`` rows at a time (default: about
     :data:`BATCH_BYTES` of rows, from the file's own sizes), each batch checked and cast as
-    :func:`read_table` does: memory is bounded by the batch, not the table."""
-    handle = _opened(path, schema, pq.ParquetFile)
+    :func:`read_table` does: memory is bounded by the batch, not the table. Only ``schema``'s
+    columns are read: a schema narrowed with ``dataclasses.replace`` reads (and sizes its batches
+    by) those columns alone."""
+    # pyarrow's default pre-buffering keeps the bytes of every row group read so far: a whole
+    # file's worth of the columns read by the last batch
+    handle = _opened(path, schema, lambda source: pq.ParquetFile(source, pre_buffer=False))
     with handle:
         metadata = handle.metadata
         if metadata.num_rows == 0:
             yield _conform(handle.schema_arrow.empty_table(), path, schema)
             return
+        wanted = set(schema.column_names)
+        read = [name for name in handle.schema_arrow.names if name in wanted]
         if rows is None:
-            size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+            every = len(read) == len(handle.schema_arrow.names)  # the row groups' own totals, as ever
+            groups = [metadata.row_group(i) for i in range(metadata.num_row_groups)]
+            size = sum(g.total_byte_size if every else _decoded_bytes(g, read) for g in groups)
             rows = max(256, min(65_536, BATCH_BYTES * metadata.num_rows // max(size, 1)))
-        for batch in handle.iter_batches(batch_size=rows):
+        for batch in handle.iter_batches(batch_size=rows, columns=read):
             yield _conform(pa.Table.from_batches([batch]), path, schema)
+
+
+def _decoded_bytes(group: pq.RowGroupMetaData, columns: list[str]) -> int:
+    """The decoded size of ``columns`` (top-level names) in one row group."""
+    chunks = (group.column(i) for i in range(group.num_columns))
+    return sum(c.total_uncompressed_size for c in chunks if c.path_in_schema.split(".")[0] in columns)
 
 
 def _opened(path: Path, schema: Table, opener: Callable[[Path], _Opened]) -> _Opened:

@@ -75,10 +75,13 @@ def split_by_document(
     scratch: Path,
     *,
     documents: int = PART_DOCUMENTS,
+    rows: Mapping[str, int] | None = None,
 ) -> DocumentParts:
     """Split each source table (``name -> (path or paths, table)``: several paths are read as one
     table, in order) into parts of ``documents`` documents of ``order`` (distinct doc ids), written
-    under ``scratch``; see the module docstring."""
+    under ``scratch``; see the module docstring. ``rows`` gives a source's rows read at a time
+    (by name; default: :func:`~newsspan.dataset.io.iter_table`'s, some 32 MB of rows, which a
+    table of long texts had better not take twice over)."""
     if documents < 1:
         raise ValueError(f"documents per part must be at least 1, not {documents}")
     scratch.mkdir(parents=True, exist_ok=True)
@@ -87,19 +90,24 @@ def split_by_document(
         writers: dict[int, _PartWriter] = {}
         outside = 0
         batches = (
-            rows for path in ([paths] if isinstance(paths, Path) else paths) for rows in iter_table(path, schema=table)
+            batch
+            for path in ([paths] if isinstance(paths, Path) else paths)
+            for batch in iter_table(path, schema=table, rows=(rows or {}).get(name))
         )
         try:
-            for rows in batches:
-                position = pc.index_in(rows["doc_id"], value_set=order)
+            for batch in batches:
+                position = pc.index_in(batch["doc_id"], value_set=order)
                 outside += position.null_count
                 part = pc.fill_null(position, parts.count * documents).to_numpy() // documents  # outside: count
                 ranked = np.argsort(part, kind="stable")  # rows keep their order within a part
-                _write_runs(rows.take(ranked), part[ranked], parts.count, (name, table, scratch), writers)
+                _write_runs(batch.take(ranked), part[ranked], parts.count, (name, table, scratch), writers)
         finally:
             for writer in writers.values():
                 writer.close()
         parts.outside[name] = outside
+    # the batches are gone, but Arrow's allocator keeps their memory for reuse; the parts are read
+    # in other sizes, so what it keeps would only add to the peak of the stage that reads them
+    pa.default_memory_pool().release_unused()
     return parts
 
 

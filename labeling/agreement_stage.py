@@ -87,7 +87,7 @@ def agreement_by_parts(
     scratch.mkdir(parents=True, exist_ok=True)
     tables = {table.name: (folder.table(table), table) for table in (ANNOTATIONS, SPANS, STANCE)}
     tables[DOCUMENTS.name] = (_shared_texts(folder.table(DOCUMENTS), order, scratch / "texts.parquet"), TEXTS)
-    parts = split_by_document(tables, order, scratch, documents=documents)
+    parts = split_by_document(tables, order, scratch, documents=documents, rows={DOCUMENTS.name: TEXT_ROWS})
     agreement = Agreement(exclude_accepted=exclude_accepted)
     for _, part in parts:
         texts = part[DOCUMENTS.name]
@@ -97,6 +97,7 @@ def agreement_by_parts(
             part[STANCE.name],
             dict(zip(texts["doc_id"].to_pylist(), texts["text"].to_pylist(), strict=True)),
         )
+        del part, texts  # not kept alive while the next part is read
     return agreement.report()
 
 

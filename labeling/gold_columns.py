@@ -30,6 +30,11 @@ __all__ = ["ColumnGold", "adjudicate_columns"]
 
 GOLD = "gold"
 _PROVENANCES = ("manual", "prediction-changed", "prediction")  # gold_provenance's order of preference
+_READ = {  # the columns the votes read, of each table
+    "spans": ("doc_id", "annotation_id", "region_id", *KEY, "text", "provenance"),
+    "relations": ("doc_id", "annotation_id", "relation", "from_region_id", "to_region_id"),
+    "stance": ("doc_id", "annotation_id", "scope", "region_id", "target", "value"),
+}
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,8 @@ def adjudicate_columns(
     from newsspan.labeling.gold import CONFLICTS_SCHEMA
 
     voters, decided = _voters(pl.DataFrame(annotations), options)
-    frames = {name: pl.DataFrame(t) for name, t in (("spans", spans), ("relations", relations), ("stance", stance))}
+    given = (("spans", spans), ("relations", relations), ("stance", stance))
+    frames = {name: pl.DataFrame(t.select(list(_READ[name]))) for name, t in given}  # not the other columns
     if decided.is_empty() or not _consistent(voters, frames):
         return ColumnGold([], {}, CONFLICTS_SCHEMA.empty_table(), Counter())
     ids = voters.select("annotation_id")

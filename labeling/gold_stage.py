@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from collections import Counter
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ __all__ = ["GoldStage"]
 
 NAME = "gold"
 SHOWN_CONFLICTS = 50  # conflicts listed in gold.md (all of them are in gold_conflicts.parquet)
+_DOC_IDS = replace(ANNOTATIONS, columns=tuple(c for c in ANNOTATIONS.columns if c.name == "doc_id"))
 
 
 class GoldStage:
@@ -93,6 +94,7 @@ class GoldStage:
                     writers[table.name].write(part.tables[table.name])
                 out.write(part.tables["conflicts"])
                 totals.add(part)
+                del tables, part  # not kept alive while the next part is read
         for table in ANNOTATION_TABLES:  # the converted rows but earlier gold ones, then the gold rows
             with TableWriter(folder.table(table), schema=table) as writer:
                 for path in converted[table.name]:
@@ -181,13 +183,15 @@ class _RawWriter:
 
 
 def _sorted_documents(annotations: list[Path]) -> Any:
-    """The distinct documents of the annotations tables, sorted (the order adjudication takes)."""
+    """The distinct documents of the annotations tables, sorted (the order adjudication takes):
+    one Arrow array of ids (some 15 bytes a document), never a Python string each."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
-    seen: set[str] = set()
-    for rows in (rows for path in annotations for rows in iter_table(path, schema=ANNOTATIONS)):
-        seen.update(rows["doc_id"].to_pylist())
-    return pa.array(sorted(seen), pa.string())
+    batches = (rows for path in annotations for rows in iter_table(path, schema=_DOC_IDS))
+    each = [pc.unique(chunk) for rows in batches for chunk in rows["doc_id"].chunks]  # a batch's ids, once
+    ids = pc.unique(pa.chunked_array(each, pa.string()))
+    return pc.take(ids, pc.sort_indices(ids))  # UTF-8 byte order is code point order, as sorted() gives
 
 
 def _counts(options: Any, totals: _Totals) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def test_config_file_sets_options_and_flags_override_it(runner, seeds_dir, tmp_p
     ("content", "message"),
     [
         ("[ingest]\nlanguge = 'en'\n", "unknown key(s) languge; allowed: batch_size, fallback_encoding, language"),
-        ("[ingst]\n", "unknown table(s) ingst; allowed: agreement, build, engine, gold, ingest, label_studio, preannotate"),
+        ("[ingst]\n", "unknown table(s) ingst; allowed: agreement, build, engine, gold, ingest, label_studio, "),
         ("[ingest]\nmax_bytes = 'big'\n", "key 'max_bytes' must be int, got 'big'"),
         ("[ingest]\nfallback_encoding = 'klingon'\n", "is not a codec Python knows"),
         ("[ingest\n", "is not valid TOML"),

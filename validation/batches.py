@@ -24,7 +24,7 @@ from newsspan.dataset.errors import InputError, NewsspanError
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import Table
 
-__all__ = ["ROW", "Batching", "Spill", "apply_findings", "table_batches", "table_path"]
+__all__ = ["ROW", "Batching", "Spill", "apply_findings", "owned", "table_batches", "table_path"]
 
 ROW = "_row"  # a row's position in its table (0-based), the key findings are stored under
 
@@ -36,7 +36,7 @@ class Batching:
     ``rows``: rows per Great Expectations batch (and per read of a table). A GX run costs about
     0.15 s whatever its size (16 expectations on spans), so fewer, larger batches are faster:
     at 200,000 span rows that cost is a sixth of the run, and the gate peaks at about 650 MB
-    (10,000 and 30,000 tasks alike; about 250 MB of it is GX's own import). ``documents``:
+    (10,000 to 200,000 tasks alike; about 250 MB of it is GX's own import). ``documents``:
     documents held at once, text included (about 3,000 characters each, so about 15 MB).
     ``partition_rows``: span rows per part when rows are compared across the whole table
     (repeated regions, relations, stance, boilerplate crossings: about 100 MB of joins a part).
@@ -90,9 +90,11 @@ def table_batches(
         for batch in batches:
             if batch.num_rows == 0 and not first:
                 continue
-            yield _frame(batch, table, names, complete, offset)
-            offset += batch.num_rows
+            box = [_frame(batch, table, names, complete, offset)]
+            del batch  # while this waits, only the caller holds the frame: one it has dropped is freed
+            offset += box[0].height
             first = False
+            yield box.pop()
         if first:
             empty = handle.schema_arrow.empty_table().select([n for n in names if n in present])
             yield _frame(empty, table, names, complete, 0)
@@ -110,6 +112,15 @@ def _frame(
     frame = pl.from_arrow(data)
     assert isinstance(frame, pl.DataFrame)
     return frame.select(names).with_row_index(ROW, offset=offset)
+
+
+def owned(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its own copy of its strings. A batch's string columns are views into the
+    Arrow buffers the batch was read into, and so are a filter's: rows kept from many batches
+    would keep every one of those batches' buffers alive, whatever the few rows they need."""
+    copy = pl.from_arrow(frame.to_arrow())
+    assert isinstance(copy, pl.DataFrame)
+    return copy
 
 
 class Spill:

@@ -2,9 +2,10 @@
 
 Some rules compare a row with rows elsewhere: a repeated ``doc_id``, a span against its
 document's text, a relation against the regions of its annotation. These passes read the tables
-in batches and keep only what is small: an index of the documents (id, row, length: no text),
-the ids that repeat, and, for every rule, the rows whose helper column is not its usual value
-(a passing corpus keeps almost nothing). Cross-row checks run on spilled parts: spans and
+in batches and keep only what is small: an index of the documents (id, row, length: no text;
+some 30 bytes a document) and the gold documents' ids (some 20 bytes each), the only state that
+follows the corpus; the ids that repeat; and, for every rule, the rows whose helper column is
+not its usual value (a passing corpus keeps almost nothing). Cross-row checks run on spilled parts: spans and
 documents by document batch (the text check), and spans, relations and stance by a hash of
 ``annotation_id`` (every rule keyed by annotation), so each part joins in memory.
 """

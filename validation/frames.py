@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, LAYERS, QUOTE, RELATIONS, SPANS, STANCE, Table
-from newsspan.validation.batches import ROW, Batching, apply_findings, table_batches
+from newsspan.validation.batches import ROW, Batching, apply_findings, owned, table_batches
 from newsspan.validation.findings import RELATION_DEFAULTS, SPAN_DEFAULTS, Findings, valid_offsets
 
 __all__ = ["FRAMES", "frame_batches"]
@@ -116,7 +116,8 @@ def _gold_quotes(spans: Iterator[pl.DataFrame], findings: Findings, rows: int) -
     held: list[pl.DataFrame] = []
     yielded = False
     for batch in spans:
-        held.append(batch.filter(gold_quote))
+        held.append(owned(batch.filter(gold_quote)))
+        del batch  # the batch's buffers are not kept while the gathered rows are checked
         while sum(frame.height for frame in held) >= rows:
             gathered = pl.concat(held)
             held, yielded = [gathered.slice(rows)], True

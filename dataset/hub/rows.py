@@ -10,27 +10,40 @@ Tokenization of the ``ner`` config: sentences are the quote rules' sentences
 dotted acronym or inside a decimal ends none, so "Rep. A.B. Name" and "the U.S. Senate" stay in
 one sentence), and line breaks end one; tokens are runs of word characters (keeping inner hyphens), a
 clitic after an apostrophe ("’s", "n't" splits as "n" + "'t"), or single punctuation marks, with their
-code-point offsets. Boilerplate lines are
-left out. An entity whose edges fall inside a token is counted in ``misaligned`` and tagged on
-the tokens it touches.
+code-point offsets (:mod:`newsspan.dataset.hub.ner` makes them a batch of documents at a time).
+Boilerplate lines are left out. An entity whose edges fall inside a token is counted in
+``misaligned`` and tagged on the tokens it touches.
+
+The ``annotations`` config is made from Arrow tables (:func:`annotation_table`): a human
+annotation's spans are gathered by column, not as a dictionary per span.
 """
 
 from __future__ import annotations
 
-import bisect
 import hashlib
-import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsspan.dataset.heuristics.sentences import Sentences
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from newsspan.dataset.hub.features import CONTENT, DOCUMENT_FIELDS
-from newsspan.dataset.schema import CUED_BY, QUOTE, REFERS_TO, SAID_BY
+from newsspan.dataset.hub.ner import NerColumns
+from newsspan.dataset.schema import ANNOTATIONS, CUED_BY, QUOTE, REFERS_TO, SAID_BY, SPANS, Table
 
-__all__ = ["ConfigRows", "config_rows", "pseudonym"]
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "SPAN_COLUMNS",
+    "ConfigRows",
+    "annotation_table",
+    "config_rows",
+    "gold_rows",
+    "pseudonym",
+]
 
-_TOKEN = re.compile(r"\w+(?:-\w+)*|['’]\w+|[^\w\s]")
 _QUOTE_FIELDS = (
     *("text", "start", "end", "speaker", "speaker_start", "speaker_end"),
     *("speaker_antecedent", "speaker_antecedent_start", "speaker_antecedent_end", "cue", "stance"),
@@ -42,7 +55,10 @@ Row = dict[str, Any]
 
 @dataclass
 class ConfigRows:
+    """A batch's configs: rows (label names) per config, or a table of the config's named schema."""
+
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    tables: dict[str, pa.Table] = field(default_factory=dict)
     misaligned: int = 0  # entities whose edges fall inside a token (ner)
 
 
@@ -86,20 +102,91 @@ def config_rows(
     stories: dict[str, str],
 ) -> ConfigRows:
     """Rows (label names, not ids) of every config, per document in ``documents`` order."""
-    index = _index(spans, relations, stance, annotations)
-    out = ConfigRows()
+    out = gold_rows(documents, spans, relations, stance, stories)
+    out.rows["ner"] = out.tables.pop("ner").to_pylist()
+    doc_ids = pa.array([document["doc_id"] for document in documents], type=pa.string())
+    human = annotation_table(
+        doc_ids, _table(annotations, ANNOTATIONS, ANNOTATION_COLUMNS), _table(spans, SPANS, SPAN_COLUMNS)
+    )
+    out.rows["annotations"] = human.to_pylist()
+    return out
+
+
+def gold_rows(
+    documents: list[dict[str, Any]],
+    spans: list[dict[str, Any]],
+    relations: list[dict[str, Any]],
+    stance: list[dict[str, Any]],
+    stories: Mapping[str, str],
+) -> ConfigRows:
+    """The configs made from the gold layer, per document in ``documents`` order: documents,
+    quotes and boilerplate as rows, ner as a table (``tables["ner"]``)."""
+    index = _index(spans, relations, stance, [])
+    out, ner = ConfigRows(), NerColumns()
     for document in documents:
         doc_id = document["doc_id"]
-        regions = index.gold.get(doc_id, [])
-        quotes = _quotes(regions, index.links, index.stances)
-        boiler = [r for r in regions if r["layer"] == "boilerplate"]
-        story, stance_value = stories[doc_id], index.document_stance.get(doc_id)
-        out.rows["documents"].append(_document_row(document, regions, quotes, boiler, story, stance_value))
-        out.rows["quotes"].extend(_quote_rows(document, quotes))
-        out.rows["boilerplate"].extend(_lines(document, boiler))
-        out.misaligned += _ner(out.rows["ner"], document, regions, boiler)
-        out.rows["annotations"].extend(_annotation_rows(doc_id, index))
+        try:
+            regions = index.gold.get(doc_id, [])
+            quotes = _quotes(regions, index.links, index.stances)
+            boiler = [r for r in regions if r["layer"] == "boilerplate"]
+            story, stance_value = stories[doc_id], index.document_stance.get(doc_id)
+            out.rows["documents"].append(_document_row(document, regions, quotes, boiler, story, stance_value))
+            out.rows["quotes"].extend(_quote_rows(document, quotes))
+            out.rows["boilerplate"].extend(_lines(document, boiler))
+            ner.add(doc_id, document["text"], [r for r in regions if r["layer"] == "entity"], boiler)
+        except Exception as exc:
+            exc.add_note(f"while making the dataset rows of document {doc_id!r}")
+            raise
+    out.tables["ner"] = ner.table()
+    out.misaligned = ner.misaligned
     return out
+
+
+# the columns the annotations config reads, with the corpus tables' types
+SPAN_COLUMNS = (
+    *("doc_id", "annotation_id", "origin", "region_id", "layer"),
+    *("label", "start", "end", "text", "provenance"),
+)
+ANNOTATION_COLUMNS = ("doc_id", "annotation_id", "annotator", "origin", "lead_time", "prediction_model")
+
+
+def _table(rows: list[dict[str, Any]], table: Table, columns: tuple[str, ...]) -> pa.Table:
+    """``rows`` as an Arrow table of ``columns``, with ``table``'s types."""
+    schema = table.arrow_schema
+    fields = [schema.field(name).with_nullable(True) for name in columns]  # rows may leave a key out
+    return pa.Table.from_pylist(rows, schema=pa.schema(fields))
+
+
+def annotation_table(doc_ids: pa.Array, annotations: pa.Table, spans: pa.Table) -> pa.Table:
+    """The annotations config's rows (label names): the human annotations of the documents
+    ``doc_ids``, in their order (a document's annotations in table order), each with the human
+    spans of its annotation id in table order, annotators as :func:`pseudonym`."""
+    position = pc.index_in(annotations["doc_id"], value_set=doc_ids)
+    keep = pc.and_(pc.equal(annotations["origin"], "human"), pc.is_valid(position))
+    chosen = annotations.filter(keep)
+    chosen = chosen.take(pc.sort_indices(position.filter(keep)))  # stable: table order within a document
+    human = spans.filter(pc.equal(spans["origin"], "human"))
+    keys = pc.unique(human["annotation_id"])  # first appearance order
+    group = pc.index_in(human["annotation_id"], value_set=keys).to_numpy(zero_copy_only=False)
+    members = human.take(pa.array(np.argsort(group, kind="stable")))
+    offsets = np.zeros(len(keys) + 2, dtype=np.int32)  # one list per key, then an empty one
+    np.cumsum(np.bincount(group, minlength=len(keys)), out=offsets[1:-1])
+    offsets[-1] = offsets[-2]
+    fields = [members[name].combine_chunks() for name in _ANNOTATION_SPAN_FIELDS]
+    lists = pa.ListArray.from_arrays(pa.array(offsets), pa.StructArray.from_arrays(fields, _ANNOTATION_SPAN_FIELDS))
+    which = pc.fill_null(pc.index_in(chosen["annotation_id"], value_set=keys), len(keys))
+    annotators = pc.unique(chosen["annotator"]).drop_null()
+    names = pa.array([pseudonym(a) for a in annotators.to_pylist()], type=pa.string())
+    return pa.table(
+        {
+            "doc_id": chosen["doc_id"],
+            "annotation_id": chosen["annotation_id"],
+            "annotator": names.take(pc.index_in(chosen["annotator"], value_set=annotators)),
+            "lead_time": chosen["lead_time"],
+            "prediction_model": chosen["prediction_model"],
+            "spans": lists.take(which),
+        }
+    )
 
 
 def _document_row(
@@ -128,24 +215,6 @@ def _quote_rows(document: Row, quotes: list[Row]) -> list[Row]:
             **{name: quote[name] for name in _QUOTE_FIELDS},
         }
         for quote in quotes
-    ]
-
-
-def _annotation_rows(doc_id: str, index: _Index) -> list[Row]:
-    """The annotations config's rows: a document's human annotations, annotators pseudonymous."""
-    return [
-        {
-            "doc_id": doc_id,
-            "annotation_id": annotation["annotation_id"],
-            "annotator": pseudonym(annotation["annotator"]),
-            "lead_time": annotation["lead_time"],
-            "prediction_model": annotation.get("prediction_model"),
-            "spans": [
-                {name: s.get(name) for name in _ANNOTATION_SPAN_FIELDS}
-                for s in index.annotation_spans.get(annotation["annotation_id"], [])
-            ],
-        }
-        for annotation in index.annotations.get(doc_id, [])  # grouped once: linear in the corpus
     ]
 
 
@@ -241,42 +310,8 @@ def _lines(document: dict[str, Any], boiler: list[dict[str, Any]]) -> list[dict[
 def _ner(
     rows: list[dict[str, Any]], document: dict[str, Any], regions: list[dict[str, Any]], boiler: list[dict[str, Any]]
 ) -> int:
-    text = document["text"]
-    entities = sorted((r for r in regions if r["layer"] == "entity"), key=lambda r: (r["start"], -r["end"]))
-    misaligned = 0
-    sentence_id = 0
-    for begin, finish in Sentences(text).spans():
-        sentence = text[begin:finish]
-        if not sentence.strip() or any(b["start"] <= begin < b["end"] for b in boiler):
-            continue
-        tokens = [(t.start() + begin, t.end() + begin) for t in _TOKEN.finditer(sentence)]
-        if not tokens:
-            continue
-        tags = ["O"] * len(tokens)
-        ends = [e for _, e in tokens]
-        starts = [s for s, _ in tokens]
-        low, high = tokens[0][0], tokens[-1][1]
-        for entity in entities:
-            if entity["end"] <= low or entity["start"] >= high:
-                continue  # another sentence's entity
-            # tokens overlapping [start, end): from the first ending after start to the last starting before end
-            inside = list(range(bisect.bisect_right(ends, entity["start"]), bisect.bisect_left(starts, entity["end"])))
-            if not inside or any(tags[i] != "O" for i in inside):
-                continue  # nested entities: the outer one was tagged first
-            first, last = tokens[inside[0]], tokens[inside[-1]]
-            misaligned += first[0] != entity["start"] or last[1] != entity["end"]
-            tags[inside[0]] = f"B-{entity['label']}"
-            for i in inside[1:]:
-                tags[i] = f"I-{entity['label']}"
-        rows.append(
-            {
-                "doc_id": document["doc_id"],
-                "sentence_id": sentence_id,
-                "tokens": [text[s:e] for s, e in tokens],
-                "ner_tags": tags,
-                "token_starts": [s for s, _ in tokens],
-                "token_ends": [e for _, e in tokens],
-            }
-        )
-        sentence_id += 1
-    return misaligned
+    """Append one document's ner rows to ``rows``; returns its misaligned entities."""
+    ner = NerColumns()
+    ner.add(document["doc_id"], document["text"], [r for r in regions if r["layer"] == "entity"], boiler)
+    rows.extend(ner.table().to_pylist())
+    return ner.misaligned

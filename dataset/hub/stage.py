@@ -2,44 +2,62 @@
 
 Story grouping keeps fixed-size traces of each paragraph, not the texts; the config rows are made
 and written ``batch`` documents at a time (the tables split once by document) through open
-Parquet writers, so memory follows the batch, not the corpus.
+Parquet writers, so memory follows the batch, not the corpus. The Python work (paragraph traces,
+config rows) runs in ``workers`` processes (:mod:`newsspan.dataset.hub.workers`), whose results
+are written in the corpus's order: the files are the same for any number of workers.
 The README that declares the configs is the card's, written by the card stage.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from newsspan.dataset.config import BuildOptions
-from newsspan.dataset.hub.features import DOCUMENT_FIELDS
+from newsspan.dataset.hub.batches import PartJob
+from newsspan.dataset.hub.stories import Traces
 from newsspan.dataset.io import iter_table
 from newsspan.dataset.layout import BuildFolder
+from newsspan.dataset.parts import DocumentParts
 from newsspan.dataset.runtime import gc_paused
 from newsspan.dataset.schema import ANNOTATION_TABLES, DOCUMENTS
 from newsspan.dataset.stage import StageContext, StageReport
 
 __all__ = ["DATASET_BATCH", "DatasetStage", "write_dataset"]
 
+log = logging.getLogger(__name__)
+
 NAME = "dataset"
-DATASET_BATCH = 250  # documents whose config rows are in memory at once (a stage peak near 550 MB)
+DATASET_BATCH = 250  # documents whose config rows are in memory at once (a worker's peak: ~340 MB at 50k)
+# Documents per worker job: half a part (PART_DOCUMENTS), so the last jobs of a 10k corpus keep
+# two workers busy, and a job's rows stay a few seconds of work
+JOB_DOCUMENTS = 1000
+
+
+_TEXTS = dataclasses.replace(DOCUMENTS, columns=tuple(c for c in DOCUMENTS.columns if c.name in ("doc_id", "text")))
 
 
 class DatasetStage:
-    """Every config's Parquet files, by ``[build]`` story_threshold and split_ratios."""
+    """Every config's Parquet files, by ``[build]`` story_threshold and split_ratios, made in
+    ``workers`` processes (None: as many as pay, see :func:`write_dataset`)."""
 
     name = NAME
 
-    def __init__(self, *, batch: int = DATASET_BATCH) -> None:
+    def __init__(self, *, batch: int = DATASET_BATCH, workers: int | None = None) -> None:
         self.batch = batch
+        self.workers = workers
 
     def run(self, context: StageContext) -> StageReport:
-        counts = write_dataset(context.folder, context.settings.build, batch=self.batch)
+        workers = self.workers if self.workers is not None else context.settings.build.workers
+        counts = write_dataset(context.folder, context.settings.build, batch=self.batch, workers=workers)
         lines = [f"dataset: {', '.join(counts['rows'])}; {counts['stories']} stories"]
         if counts["split_note"]:
             lines.append(f"  {counts['split_note']}")
@@ -48,61 +66,95 @@ class DatasetStage:
 
 
 @gc_paused()  # many short-lived rows, no cycles (see dataset.runtime)
-def write_dataset(folder: BuildFolder, options: BuildOptions, *, batch: int = DATASET_BATCH) -> dict[str, Any]:
+def write_dataset(
+    folder: BuildFolder, options: BuildOptions, *, batch: int = DATASET_BATCH, workers: int | None = None
+) -> dict[str, Any]:
     """Stories, splits and every config's files in ``folder``; returns the counts.
 
     Two reads of the tables, each a batch at a time: the documents' texts for story grouping, then
     every table split once into parts of PART_DOCUMENTS documents (in the documents table's order)
-    in a hidden scratch folder, whose parts become the config rows ``batch`` documents at a time."""
-    from newsspan.dataset.hub.rows import config_rows
+    in a hidden scratch folder, whose parts become the config rows ``batch`` documents at a time,
+    in ``workers`` processes (1: this process; None: two, or one for a corpus too small to gain
+    from them, see :func:`_default_count`). The files are the same whatever the number of workers."""
     from newsspan.dataset.hub.splits import SPLITS, assign_splits
     from newsspan.dataset.hub.stories import StoryIndex
+    from newsspan.dataset.hub.workers import start_workers, write_parts
     from newsspan.dataset.hub.writer import DatasetWriter
     from newsspan.dataset.parts import PART_DOCUMENTS, split_by_document
 
-    with tempfile.TemporaryDirectory(prefix=".dataset-scratch-", dir=folder.root) as scratch:
+    count = workers if workers is not None else _default_count(folder.table(DOCUMENTS))
+    with (
+        tempfile.TemporaryDirectory(prefix=".dataset-scratch-", dir=folder.root) as scratch,
+        start_workers(count) as processes,
+    ):
         index = StoryIndex(Path(scratch) / "stories", threshold=options.story_threshold)
-        for rows in iter_table(folder.table(DOCUMENTS), schema=DOCUMENTS, rows=batch):
-            index.add(rows["doc_id"].to_pylist(), rows["text"])
+        texts = (
+            (rows["doc_id"].to_pylist(), rows["text"])
+            for rows in iter_table(folder.table(DOCUMENTS), schema=_TEXTS, rows=batch)
+        )
+        traces = functools.partial(_story_traces, threshold=options.story_threshold)
+        for (doc_ids, _), made in processes.in_order(traces, texts, describe=_documents):
+            index.add_traces(doc_ids, made)
         stories = index.stories()
         plan = assign_splits(stories, ratios=tuple(zip(SPLITS, options.split_ratios, strict=True)))
         sources = {table.name: (folder.table(table), table) for table in (DOCUMENTS, *ANNOTATION_TABLES)}
-        parts = split_by_document(sources, pa.array(index.doc_ids), Path(scratch) / "parts", documents=PART_DOCUMENTS)
+        parts = split_by_document(
+            sources, pa.array(index.doc_ids, pa.string()), Path(scratch) / "parts", documents=PART_DOCUMENTS
+        )
         del index
-        misaligned = 0
         with DatasetWriter(folder.root, plan.splits) as writer:
-            for doc_ids, part in parts:
-                for rows in _in_batches(doc_ids, part, batch):
-                    tables = (rows["spans"], rows["relations"], rows["stance"], rows["annotations"])
-                    out = config_rows(rows["documents"], *tables, stories)
-                    writer.write(out)
-                    misaligned += out.misaligned
+            jobs = _jobs(parts, stories, plan.splits, used=tuple(writer.used), batch=batch)
+            misaligned = write_parts(writer, jobs, workers=processes, scratch=Path(scratch))
     return {"stories": plan.stories, "split_note": plan.note, "rows": writer.counts, "ner_misaligned": misaligned}
 
 
-# the columns config_rows reads (the documents' nested meta_spans and page_regions cost the most)
-_READ: dict[str, tuple[str, ...]] = {
-    "documents": DOCUMENT_FIELDS,
-    "spans": ("doc_id", "annotation_id", "origin", "region_id", "layer", "label", "start", "end", "text", "provenance"),
-    "relations": ("doc_id", "annotation_id", "relation", "from_region_id", "to_region_id"),
-    "stance": ("doc_id", "annotation_id", "origin", "scope", "region_id", "value"),
-    "annotations": ("doc_id", "annotation_id", "annotator", "origin", "lead_time", "prediction_model"),
-}
+def _default_count(documents: Path) -> int:
+    """:func:`~newsspan.dataset.hub.workers.default_workers`, but one (this process) for a corpus of
+    fewer than two jobs per worker: a worker takes about two seconds to start."""
+    from newsspan.dataset.hub.workers import default_workers
+
+    try:
+        rows = int(pq.read_metadata(documents).num_rows)
+    except (OSError, pa.ArrowInvalid):
+        return 1  # reading the table says what is wrong with it
+    count = max(1, min(default_workers(), rows // (2 * JOB_DOCUMENTS)))
+    log.debug("dataset write: %d documents, %d worker process(es)", rows, count)
+    return count
 
 
-def _in_batches(doc_ids: pa.Array, part: dict[str, pa.Table], batch: int) -> Iterator[dict[str, list[dict[str, Any]]]]:
-    """A part's rows as Python rows, ``batch`` documents at a time: each table's rows in document
-    order (a document's rows keep their order)."""
-    import pyarrow.compute as pc
+def _story_traces(documents: tuple[list[str], pa.ChunkedArray], *, threshold: float) -> Traces:
+    """A batch of documents' story traces (in a worker: a module's function pickles)."""
+    from newsspan.dataset.hub.stories import paragraph_traces
 
-    ordered = {}
-    for name, rows in part.items():
-        position = pc.index_in(rows["doc_id"], value_set=doc_ids)  # every row's document is in the part
-        order = pc.sort_indices(position)
-        ordered[name] = (rows.take(order), position.take(order).to_numpy(zero_copy_only=False))
-    for first in range(0, len(doc_ids), batch):
-        out = {}
-        for name, (rows, position) in ordered.items():
-            low, high = (int(i) for i in np.searchsorted(position, [first, first + batch]))
-            out[name] = rows.slice(low, high - low).select(list(_READ[name])).to_pylist()
-        yield out
+    return paragraph_traces(documents[1], threshold=threshold)
+
+
+def _documents(documents: tuple[list[str], pa.ChunkedArray]) -> str:
+    doc_ids = documents[0]
+    return (
+        f"the story traces of {len(doc_ids)} documents ({doc_ids[0]!r} to {doc_ids[-1]!r})"
+        if doc_ids
+        else "no documents"
+    )
+
+
+def _jobs(
+    parts: DocumentParts, stories: dict[str, str], splits: dict[str, str], *, used: tuple[str, ...], batch: int
+) -> Iterator[PartJob]:
+    """The parts' documents in runs of about JOB_DOCUMENTS (whole batches from the part's
+    start, so the batches are those of a whole part), with their stories and splits only."""
+    run = max(batch, JOB_DOCUMENTS // batch * batch)
+    for number in range(parts.count):
+        documents = parts.order.slice(number * parts.documents, parts.documents).to_pylist()
+        for first in range(0, len(documents), run):
+            doc_ids = documents[first : first + run]
+            yield PartJob(
+                parts.folder,
+                number,
+                first,
+                doc_ids,
+                stories={doc: stories[doc] for doc in doc_ids},
+                splits={doc: splits[doc] for doc in doc_ids},
+                used=used,
+                batch=batch,
+            )

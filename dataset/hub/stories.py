@@ -25,6 +25,7 @@ import functools
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -32,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["StoryIndex", "group_stories"]
+__all__ = ["StoryIndex", "Traces", "group_stories", "paragraph_traces"]
 
 MIN_PARAGRAPH_WORDS: Final = 12  # shorter lines (headings, credits) are not evidence of shared copy
 SHINGLE: Final = 5  # words per n-gram
@@ -82,6 +83,35 @@ def _permutations() -> tuple[Any, Any, Any]:
     return a, b, _fmix
 
 
+@functools.cache
+def _mix(rows: int) -> Any:
+    """Odd multipliers that fold a band's ``rows`` MinHash values into one 64-bit key."""
+    return np.random.RandomState(SEED).randint(0, 1 << 62, size=rows, dtype=np.uint64) * 2 + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Traces:
+    """A batch of documents' paragraph traces (:func:`paragraph_traces`): each paragraph's
+    document position in the batch, its count of distinct 5-grams, the 5-grams' hashes (one
+    paragraph after another) and its LSH band keys (bands × paragraphs)."""
+
+    paragraph_doc: Any
+    sizes: Any
+    shingles: Any
+    keys: Any
+
+
+def paragraph_traces(texts: pa.Array | pa.ChunkedArray, *, threshold: float = 0.5) -> Traces:
+    """The traces :class:`StoryIndex` keeps of ``texts`` (pure: a worker process can make them)."""
+    bands, rows = _bands(threshold)
+    paragraph_doc, sizes, shingles = _paragraph_shingles(texts)
+    if not len(sizes):
+        return Traces(paragraph_doc, sizes, shingles, np.zeros((bands, 0), dtype=np.uint64))
+    signatures = _signatures(shingles, sizes)[:, : bands * rows].reshape(len(sizes), bands, rows)
+    keys = (signatures.astype(np.uint64) * _mix(rows)).sum(axis=2, dtype=np.uint64)  # wraps: order-free
+    return Traces(paragraph_doc, sizes, shingles, np.ascontiguousarray(keys.T))
+
+
 class StoryIndex:
     """Paragraph traces of documents added a batch at a time; :meth:`stories` joins them.
 
@@ -97,22 +127,22 @@ class StoryIndex:
         self._sizes: list[Any] = []  # per batch: distinct 5-grams per paragraph
         self._shingles = (scratch / "shingles.u64").open("wb")
         self._keys = [(scratch / f"band-{band:03d}.u64").open("wb") for band in range(self.bands)]
-        self._mix = np.random.RandomState(SEED).randint(0, 1 << 62, size=self.rows, dtype=np.uint64) * 2 + 1
 
     def add(self, doc_ids: Sequence[str], texts: pa.Array | pa.ChunkedArray) -> None:
         """Add documents (their ids, and their texts as an Arrow string array)."""
+        self.add_traces(doc_ids, paragraph_traces(texts, threshold=self.threshold))
+
+    def add_traces(self, doc_ids: Sequence[str], traces: Traces) -> None:
+        """Add documents by their traces (:func:`paragraph_traces` of their texts, this threshold)."""
         first = len(self.doc_ids)
         self.doc_ids.extend(doc_ids)
-        paragraph_doc, sizes, shingles = _paragraph_shingles(texts)
-        if not len(sizes):
+        if not len(traces.sizes):
             return
-        self._paragraph_doc.append(paragraph_doc.astype(np.int64) + first)
-        self._sizes.append(sizes)
-        self._shingles.write(shingles.tobytes())
-        signatures = _signatures(shingles, sizes)
+        self._paragraph_doc.append(traces.paragraph_doc.astype(np.int64) + first)
+        self._sizes.append(traces.sizes)
+        self._shingles.write(traces.shingles.tobytes())
         for band, handle in enumerate(self._keys):
-            columns = signatures[:, band * self.rows : (band + 1) * self.rows].astype(np.uint64)
-            handle.write((columns * self._mix).sum(axis=1, dtype=np.uint64).tobytes())
+            handle.write(traces.keys[band].tobytes())
 
     def stories(self) -> dict[str, str]:
         """doc_id → story_id (the smallest doc_id of its story)."""
