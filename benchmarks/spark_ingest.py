@@ -1,7 +1,7 @@
 """Ingest on Spark against the local engine, on the same generated articles, in the same run.
 
     python benchmarks/spark_ingest.py --articles 20000 --files 16
-    python benchmarks/spark_ingest.py --articles 1000 --files 4 --work /tmp/spark-bench   # a smoke run
+    python benchmarks/spark_ingest.py --articles 1000 --files 4 --work build/spark-bench   # a smoke run
 
 benchmarks/run.py's generated articles (3,000-character texts) are split into ``--files`` JSON
 Lines files (Spark hands out files, so a corpus is many files). Each measurement runs in its own
