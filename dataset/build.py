@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.config import BuildOptions, GoldOptions, IngestOptions, Settings
-from newsspan.dataset.errors import NewsspanError
+from newsspan.dataset.errors import ConfigError, NewsspanError
 from newsspan.dataset.ingest.stage import ingest_to_folder
 from newsspan.dataset.io import staged_folder
 from newsspan.dataset.layout import BuildFolder
@@ -94,6 +94,11 @@ def build_corpus(
     from newsspan.dataset.pipeline import build_stages
 
     base = settings or Settings()
+    if base.engine.name != "local":  # the later stages read one-file tables: only ingest runs on Spark yet
+        raise ConfigError(
+            f"{base.path or 'the config'}: [engine] name = {base.engine.name!r}, but `newsspan build` runs on the "
+            'local engine only (Spark runs `newsspan ingest --engine spark`); set name = "local" for builds'
+        )
     chosen = replace(base, ingest=options, gold=gold or base.gold, build=dataset or base.build)
     with contextlib.ExitStack() as stack:
         if not paths:

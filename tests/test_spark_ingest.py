@@ -154,3 +154,14 @@ def test_the_engine_table_is_checked_on_load():
         Settings.from_mapping({"engine": {"conf": {"spark.executor.cores": 4}}}, where="newsspan.toml")
     with pytest.raises(ConfigError, match=r"engine.conf: 'executor.memory': keys are Spark settings"):
         Settings.from_mapping({"engine": {"conf": {"executor.memory": "4g"}}}, where="newsspan.toml")
+
+
+def test_a_build_refuses_the_spark_engine_until_its_later_stages_run_there(runner, tmp_path):
+    from newsspan.dataset.cli import cli
+
+    config = tmp_path / "newsspan.toml"
+    config.write_text('[engine]\nname = "spark"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["--config", str(config), "build", "--out", str(tmp_path / "corpus")])
+    assert result.exit_code != 0
+    assert "[engine] name = 'spark', but `newsspan build` runs on the local engine only" in result.stderr
+    assert not (tmp_path / "corpus").exists()
