@@ -105,6 +105,9 @@ def test_the_ingest_command_with_engine_spark_and_back_to_local(spark, runner, s
     result = runner.invoke(cli, ["ingest", str(seeds_dir), "--out", str(out)])  # the local engine replaces them
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["documents.parquet", "ingest.json", "quarantine.parquet"]
+    result = runner.invoke(cli, ["ingest", "--engine", "spark", str(seeds_dir), "--out", str(out)])  # and back
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["documents", "ingest.json", "quarantine"]
 
 
 def test_without_pyspark_the_error_names_the_install_line(monkeypatch):
@@ -165,3 +168,36 @@ def test_a_build_refuses_the_spark_engine_until_its_later_stages_run_there(runne
     assert result.exit_code != 0
     assert "[engine] name = 'spark', but `newsspan build` runs on the local engine only" in result.stderr
     assert not (tmp_path / "corpus").exists()
+
+
+def test_a_table_folder_appears_only_when_spark_has_written_it_whole(tmp_path):
+    """A write that fails halfway leaves the earlier folder as it was and no visible new one."""
+    from newsspan.dataset.spark.ingest import write_parquet
+
+    class Writer:
+        def __init__(self, fail: bool) -> None:
+            self.fail = fail
+
+        def mode(self, _: str) -> Writer:
+            return self
+
+        def parquet(self, path: str) -> None:
+            Path(path).mkdir()
+            (Path(path) / "part-00000.parquet").write_bytes(b"new")
+            (Path(path) / "_SUCCESS").write_bytes(b"")
+            (Path(path) / ".part-00000.parquet.crc").write_bytes(b"")
+            if self.fail:
+                raise RuntimeError("executor lost")
+
+    class Frame:
+        def __init__(self, fail: bool) -> None:
+            self.write = Writer(fail)
+
+    folder = tmp_path / "documents"
+    write_parquet(Frame(fail=False), folder)
+    assert sorted(p.name for p in folder.iterdir()) == ["part-00000.parquet"]  # no _SUCCESS, no .crc
+    (folder / "part-00000.parquet").write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="executor lost"):
+        write_parquet(Frame(fail=True), folder)
+    assert (folder / "part-00000.parquet").read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["documents"]

@@ -117,13 +117,19 @@ def spark_session(options: EngineOptions) -> Any:
 @contextmanager
 def spark_running(options: EngineOptions) -> Iterator[Any]:
     """The session for ``options``, stopped at the end unless it was running before (a caller's)."""
-    require_spark()
-    from pyspark import SparkContext
-
-    running = SparkContext._active_spark_context is not None
-    spark = spark_session(options)
+    running = _running()
+    spark = spark_session(options)  # checks pyspark and Java first
     try:
         yield spark
     finally:
         if not running:
             spark.stop()
+
+
+def _running() -> bool:
+    """Whether this process already has a SparkContext (no pyspark: none)."""
+    try:
+        from pyspark import SparkContext
+    except ImportError:
+        return False
+    return SparkContext._active_spark_context is not None
