@@ -34,7 +34,7 @@ from newsspan.dataset.records import Rejection
 from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
 from newsspan.dataset.spark.arrow import ArrowBatches, spark_arrow, spark_schema, strict
 
-__all__ = ["COMBINED", "ingest_spark"]
+__all__ = ["COMBINED", "ingest_spark", "ingest_with_spark", "write_parquet"]
 
 NAME = "ingest"
 _ORDER = [pa.field("kind", pa.string(), False), pa.field("file_ordinal", pa.int64()), pa.field("item", pa.int64())]
