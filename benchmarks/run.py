@@ -21,14 +21,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+SAMPLE = 0.05  # seconds between two samples of a stage's process tree
 
 PRELUDE = """
 import json, resource, sys, time
@@ -37,10 +41,10 @@ from pathlib import Path
 data, work = Path(sys.argv[1]), Path(sys.argv[2])
 start = time.perf_counter()
 """
-# peak_mb: the stage's own peak plus RUSAGE_CHILDREN's, the largest peak of its worker processes
-# (the dataset write's). Peaks reached at different times are added, so for the stage and one
-# worker this is an upper bound of their sum; workers running at the same time can together hold
-# up to (workers x children_mb), which it does not count. run.json keeps self_mb and children_mb.
+# peak_mb here: the stage's own peak plus RUSAGE_CHILDREN's, the largest peak of its worker
+# processes (the dataset write's): peaks reached at different times are added, an upper bound for
+# the stage and one worker. Workers running at the same time can hold more together, so _run also
+# samples the whole process tree (tree_mb) and reports the larger of the two as peak_mb.
 REPORT = """
 usage = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 self_mb, children_mb = (u.ru_maxrss / 1024 for u in usage)
@@ -182,15 +186,55 @@ profiler.stop()
 """
 
 
+def _tree_mb(root: int) -> float:
+    """Resident MB of process ``root`` and all its descendants now (Linux /proc; 0 elsewhere)."""
+    parents: dict[int, int] = {}
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # the process ended while the table was read
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        grown, tree = bool(more), tree | more
+    pages = 0
+    for pid in tree:
+        try:
+            pages += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return pages * PAGE / 2**20
+
+
 def _run(name: str, code: str, data: Path, work: Path, *, profile: bool = False) -> dict[str, float]:
+    """Run one stage in its own process; its figures, with ``tree_mb``: the largest sum of the
+    resident memory of the stage's process and its workers at one moment (sampled every
+    :data:`SAMPLE` s), and ``peak_mb``: the larger of that and ``self_mb + children_mb``."""
     if profile:  # pyinstrument slows the stage: its figures are marked 'profiled' in the table and run.json
         code = PROFILED.format(code=code, slug=name.replace(" ", "-"))
     script = PRELUDE + code + REPORT
     command = [sys.executable, "-c", script, str(data), str(work)]
-    result = subprocess.run(command, check=False, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"{name} failed:\n{result.stderr[-2000:]}")
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        peak, done = [0.0], threading.Event()
+
+        def sample() -> None:
+            while not done.wait(SAMPLE):
+                peak[0] = max(peak[0], _tree_mb(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        stdout, stderr = process.communicate()
+        done.set()
+        sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"{name} failed:\n{stderr[-2000:]}")
+    figures = dict(json.loads(stdout.strip().splitlines()[-1]))
+    figures["tree_mb"] = peak[0]
+    figures["peak_mb"] = max(peak[0], figures["peak_mb"])
+    return figures
 
 
 def _prepare(size: int, root: Path) -> tuple[Path, float]:

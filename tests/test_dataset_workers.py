@@ -149,16 +149,16 @@ def test_a_killed_worker_is_an_error_that_names_its_work_not_a_hang():
         list(workers.in_order(os._exit, [1, 2], describe=lambda item: f"item {item}"))
 
 
-def test_by_default_a_corpus_too_small_for_two_jobs_per_worker_stays_in_the_stage_process(
-    corpus, tmp_path, monkeypatch
-):
-    # a worker costs about two seconds to start: the sample's 10 documents are one job
+def test_by_default_a_corpus_under_workers_from_documents_stays_in_the_stage_process(corpus, tmp_path, monkeypatch):
+    # a worker costs about two seconds to start: the sample's 10 documents are made in the stage
     from newsspan.dataset.hub import stage
 
     documents = corpus / "documents.parquet"
     assert stage._default_count(documents) == 1
-    monkeypatch.setattr(stage, "JOB_DOCUMENTS", 2)  # 10 documents: five jobs
+    monkeypatch.setattr(stage, "WORKERS_FROM", 10)  # the sample has 10 documents
     assert stage._default_count(documents) == min(2, os.cpu_count() or 1)
+    monkeypatch.setattr(stage, "WORKERS_FROM", 11)
+    assert stage._default_count(documents) == 1
     assert stage._default_count(tmp_path / "missing.parquet") == 1, "the read that follows names the problem"
 
 

@@ -36,10 +36,11 @@ __all__ = ["DATASET_BATCH", "DatasetStage", "write_dataset"]
 log = logging.getLogger(__name__)
 
 NAME = "dataset"
-DATASET_BATCH = 250  # documents whose config rows are in memory at once (a worker's peak: ~340 MB at 50k)
-# Documents per worker job: half a part (PART_DOCUMENTS), so the last jobs of a 10k corpus keep
-# two workers busy, and a job's rows stay a few seconds of work
-JOB_DOCUMENTS = 1000
+DATASET_BATCH = 125  # documents whose config rows are in memory at once (a worker's peak: ~260 MB at 50k)
+# Documents per worker job: a quarter of a part (PART_DOCUMENTS), so the last jobs of a 10k corpus
+# keep two workers busy, and two workers with their jobs and this process stay under 1 GB together
+JOB_DOCUMENTS = 500
+WORKERS_FROM = 4000  # documents from which the default is worker processes (each takes ~2 s to start)
 
 
 _TEXTS = dataclasses.replace(DOCUMENTS, columns=tuple(c for c in DOCUMENTS.columns if c.name in ("doc_id", "text")))
@@ -97,11 +98,10 @@ def write_dataset(
             index.add_traces(doc_ids, made)
         stories = index.stories()
         plan = assign_splits(stories, ratios=tuple(zip(SPLITS, options.split_ratios, strict=True)))
+        order = pa.array(index.doc_ids, pa.string())
+        del index  # its arrays go before the tables are split
         sources = {table.name: (folder.table(table), table) for table in (DOCUMENTS, *ANNOTATION_TABLES)}
-        parts = split_by_document(
-            sources, pa.array(index.doc_ids, pa.string()), Path(scratch) / "parts", documents=PART_DOCUMENTS
-        )
-        del index
+        parts = split_by_document(sources, order, Path(scratch) / "parts", documents=PART_DOCUMENTS)
         with DatasetWriter(folder.root, plan.splits) as writer:
             jobs = _jobs(parts, stories, plan.splits, used=tuple(writer.used), batch=batch)
             misaligned = write_parts(writer, jobs, workers=processes, scratch=Path(scratch))
@@ -110,14 +110,14 @@ def write_dataset(
 
 def _default_count(documents: Path) -> int:
     """:func:`~newsspan.dataset.hub.workers.default_workers`, but one (this process) for a corpus of
-    fewer than two jobs per worker: a worker takes about two seconds to start."""
+    fewer than :data:`WORKERS_FROM` documents: a worker takes about two seconds to start."""
     from newsspan.dataset.hub.workers import default_workers
 
     try:
         rows = int(pq.read_metadata(documents).num_rows)
     except (OSError, pa.ArrowInvalid):
         return 1  # reading the table says what is wrong with it
-    count = max(1, min(default_workers(), rows // (2 * JOB_DOCUMENTS)))
+    count = default_workers() if rows >= WORKERS_FROM else 1
     log.debug("dataset write: %d documents, %d worker process(es)", rows, count)
     return count
 

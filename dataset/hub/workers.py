@@ -37,7 +37,7 @@ from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.hub.batches import PartJob
 from newsspan.dataset.hub.features import CONFIGS
 from newsspan.dataset.hub.writer import ConfigEncoder, DatasetWriter
-from newsspan.dataset.runtime import gc_paused
+from newsspan.dataset.runtime import gc_paused, release_memory
 
 __all__ = ["DatasetWorkerError", "Workers", "default_workers", "make_part", "start_workers", "write_parts"]
 
@@ -75,7 +75,7 @@ class Workers:
             return
         pending: deque[tuple[_Item, Future[_Result]]] = deque()
         for item in items:
-            pending.append((item, self.pool.submit(work, item)))
+            pending.append((item, self.pool.submit(_released, work, item)))
             if len(pending) > self.count:  # one item queued beyond the running ones
                 yield _result(*pending.popleft(), describe)
         while pending:
@@ -120,6 +120,16 @@ def _start_worker(splitter: str) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_end_with, args=(parent.sentinel,), name="parent-watch", daemon=True).start()
+
+
+def _released(work: Callable[[_Item], _Result], item: _Item) -> _Result:
+    """``work(item)`` in a worker, then the heap it freed handed back to the system: the C
+    allocator keeps freed pages for reuse, so a worker would otherwise hold the peak of every
+    kind of job it ran (the story traces' before the config rows')."""
+    try:
+        return work(item)
+    finally:
+        release_memory()
 
 
 def _end_with(sentinel: int) -> None:

@@ -102,6 +102,12 @@ def config_tables(
             yield config, split, table
 
 
+ROW_GROUP_BYTES = 8 << 20  # decoded bytes of a row group of a config's file (datasets' viewer reads
+# row groups whole: tens of megabytes at most)
+ROW_GROUP_ROWS = 1 << 20  # and at most this many rows (pyarrow's own default)
+PENDING_BYTES = 24 << 20  # decoded bytes gathered for all the files at once
+
+
 class DatasetWriter:
     """Write every config into ``folder``, a batch of documents' rows at a time (memory stays flat).
 
@@ -120,6 +126,8 @@ class DatasetWriter:
         self.counts: dict[str, dict[str, int]] = {config: dict.fromkeys(self.used, 0) for config in CONFIGS}
         self.encoder = encoder or ConfigEncoder()
         self._writers: dict[tuple[str, str], Any] = {}
+        self._pending: dict[tuple[str, str], list[Any]] = {}  # tables not yet in a row group
+        self._pending_bytes: dict[tuple[str, str], int] = {}
 
     def _paths(self, config: str, split: str) -> tuple[Path, Path]:
         """The file's name, and the hidden one it is written under."""
@@ -144,11 +152,37 @@ class DatasetWriter:
             self.write_table(config, split, table)
 
     def write_table(self, config: str, split: str, table: Any) -> None:
-        """Append ``table`` (the config's schema, label ids) to the config's file of ``split``."""
-        self._writers[config, split].write_table(table)
+        """Append ``table`` (the config's schema, label ids) to the config's file of ``split``.
+
+        Tables are gathered into row groups of about :data:`ROW_GROUP_BYTES` (a batch of
+        documents makes a few rows in the small splits: a row group each would make thousands of
+        tiny ones, slow to read, and a footer the writer keeps in memory until the file closes);
+        when the gathered tables of all files pass :data:`PENDING_BYTES`, the largest are
+        written, so memory stays bounded."""
+        key = (config, split)
+        self._pending.setdefault(key, []).append(table)
+        self._pending_bytes[key] = self._pending_bytes.get(key, 0) + table.nbytes
         self.counts[config][split] += table.num_rows
+        if self._pending_bytes[key] >= ROW_GROUP_BYTES:
+            self._flush(key)
+        while sum(self._pending_bytes.values()) > PENDING_BYTES:
+            self._flush(max(self._pending_bytes, key=self._pending_bytes.__getitem__))
+
+    def _flush(self, key: tuple[str, str]) -> None:
+        """Write the gathered tables of one file as one row group."""
+        import pyarrow as pa
+
+        tables = self._pending.pop(key, [])
+        self._pending_bytes.pop(key, None)
+        if tables:
+            self._writers[key].write_table(pa.concat_tables(tables), row_group_size=ROW_GROUP_ROWS)
 
     def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            for key in list(self._pending):
+                self._flush(key)
+        self._pending.clear()
+        self._pending_bytes.clear()
         for writer in self._writers.values():
             writer.close()
         for config, split in self._writers:
