@@ -94,6 +94,12 @@ def _ingest_options(settings: Settings, **flags: Any) -> Any:
 _language = click.option("--language", help="ISO 639-1 code for articles that do not state one (e.g. en).")
 _stance_target = click.option("--stance-target", help="Stance target for articles whose metadata names none.")
 _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Largest article accepted, in bytes.")
+_engine = click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    help="Where the steps run: this process, or Apache Spark ([engine] in newsspan.toml: master, partitions, "
+    "conf; pip install 'newsspan[spark]') [default: [engine] name, else local].",
+)
 
 
 @cli.command(context_settings=CONTEXT)
@@ -102,12 +108,7 @@ _max_bytes = click.option("--max-bytes", type=click.IntRange(min=1), help="Large
 @_language
 @_stance_target
 @_max_bytes
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "spark"]),
-    help="Where the steps run: this process, or Apache Spark ([engine] in newsspan.toml: master, partitions, "
-    "conf; pip install 'newsspan[spark]') [default: [engine] name, else local].",
-)
+@_engine
 @json_option
 @click.pass_context
 def ingest(
@@ -137,7 +138,7 @@ def ingest(
       newsspan ingest --engine spark crawl/ --out build/crawl
     """
     from newsspan.dataset.ingest.stage import IngestStage
-    from newsspan.dataset.io import staged_files
+    from newsspan.dataset.io import drop_table_folders, staged_files
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.stage import StageContext, run_stage
 
@@ -154,9 +155,7 @@ def ingest(
             BuildFolder(staging), settings=settings, articles=paths, progress=progress, target=BuildFolder(out)
         )
         report = run_stage(IngestStage(require_documents=False), context)
-    for name in ("documents", "quarantine"):  # an earlier Spark run's tables: these replace them
-        if (folder := out / name).is_dir() and any(folder.glob("part-*.parquet")):
-            shutil.rmtree(folder)
+    drop_table_folders(out, ("documents", "quarantine"))  # an earlier Spark run's tables: these replace them
     print_report(ctx, report, as_json=as_json)
     if not as_json:
         stderr_console(ctx).print(f"written to {out}", markup=False)
@@ -246,7 +245,7 @@ def build(
 
 
 @cli.command(context_settings=CONTEXT)
-@click.argument("documents", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("documents", type=click.Path(exists=True, path_type=Path))
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
 @click.option(
     "--known",
@@ -254,26 +253,49 @@ def build(
     help="A spans.parquet whose human/gold entity strings are proposed wherever they recur.",
 )
 @click.option("--spacy-model", help="An installed spaCy pipeline to propose entities (never downloaded).")
+@_engine
 @json_option
 @click.pass_context
 def preannotate(
-    ctx: click.Context, documents: Path, out: Path, known: Path | None, spacy_model: str | None, as_json: bool
+    ctx: click.Context,
+    documents: Path,
+    out: Path,
+    known: Path | None,
+    spacy_model: str | None,
+    engine: str | None,
+    as_json: bool,
 ) -> None:
     """Propose boilerplate, quotes (with speakers, cues, relations) and entities for DOCUMENTS.
 
-    Writes OUT/spans.parquet and OUT/relations.parquet with origin = prediction and
+    DOCUMENTS is a documents table: a documents.parquet, or the documents/ folder Spark's ingest
+    writes. Writes OUT/spans.parquet and OUT/relations.parquet with origin = prediction and
     annotator = the rules' model version; each span names the rule that fired. Send them to
-    Label Studio with `newsspan label push DOCUMENTS --predictions OUT/spans.parquet`.
+    Label Studio with `newsspan label push DOCUMENTS --predictions OUT/spans.parquet`. With
+    --engine spark the same rules run in Spark (repeated lines counted over the whole corpus), which
+    writes OUT/spans/, OUT/relations/ and OUT/stance/ as folders of Parquet part files with the
+    same schemas and rows (in another order), and the same OUT/preannotate.json.
 
     \b
     Example:
       newsspan preannotate build/t/documents.parquet --out build/pre --known build/corpus/spans.parquet
+      newsspan preannotate --engine spark build/crawl/documents --out build/crawl-pre
     """
+    from newsspan.dataset.io import drop_table_folders
     from newsspan.dataset.preannotate import PreannotateStage
 
+    spark = settings_of(ctx).engine.replace(name=engine).name == "spark"  # Spark writes each folder whole
     report = run_on_folder(
-        ctx, PreannotateStage(), out, staged=True, documents=documents, known=known, spacy_model=spacy_model
+        ctx,
+        PreannotateStage(),
+        out,
+        staged=not spark,
+        engine=engine,
+        documents=documents,
+        known=known,
+        spacy_model=spacy_model,
     )
+    if not spark:
+        drop_table_folders(out, ("spans", "relations", "stance"))  # an earlier Spark run's: these replace them
     print_report(ctx, report, as_json=as_json)
 
 

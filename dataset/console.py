@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,22 +41,23 @@ def echo_json(data: Any) -> None:
 
 
 def run_on_folder(
-    ctx: click.Context, stage: Stage, folder: Path, *, staged: bool = False, **options: Any
+    ctx: click.Context, stage: Stage, folder: Path, *, staged: bool = False, engine: str | None = None, **options: Any
 ) -> StageReport:
     """Run one stage on a build folder, as the build runs it (settings from newsspan.toml);
     ``staged``: the stage only writes there, so it writes into a staging folder whose files move
-    into ``folder`` when it succeeds (:func:`newsspan.dataset.io.staged_files`)."""
+    into ``folder`` when it succeeds (:func:`newsspan.dataset.io.staged_files`). ``engine``
+    overrides ``[engine] name``."""
     from newsspan.dataset.io import staged_files
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.stage import StageContext, run_stage
 
+    settings = settings_of(ctx)
+    settings = replace(settings, engine=settings.engine.replace(name=engine))
     given = {key: value for key, value in options.items() if value is not None}
     if not staged:
-        return run_stage(stage, StageContext(BuildFolder(folder), settings=settings_of(ctx), options=given))
+        return run_stage(stage, StageContext(BuildFolder(folder), settings=settings, options=given))
     with staged_files(folder) as staging:
-        context = StageContext(
-            BuildFolder(staging), settings=settings_of(ctx), options=given, target=BuildFolder(folder)
-        )
+        context = StageContext(BuildFolder(staging), settings=settings, options=given, target=BuildFolder(folder))
         return run_stage(stage, context)
 
 

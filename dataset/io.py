@@ -20,7 +20,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,7 @@ from newsspan.dataset.schema import Table
 
 __all__ = [
     "TableWriter",
+    "drop_table_folders",
     "ensure_folder",
     "file_sha256",
     "iter_table",
@@ -312,3 +313,12 @@ def replace_folder(stage: Path, final: Path) -> None:
     stage.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def drop_table_folders(out: Path, names: Sequence[str]) -> None:
+    """Remove the tables ``names`` that Spark wrote into ``out`` as folders of part files (a local
+    run's ``NAME.parquet`` files replace them); other folders of those names are left alone."""
+    for name in names:
+        folder = out / name
+        if folder.is_dir() and any(folder.glob("part-*.parquet")):
+            shutil.rmtree(folder)

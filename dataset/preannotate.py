@@ -34,7 +34,7 @@ __all__ = ["MODEL_VERSION", "PreannotateResult", "PreannotateStage", "entity_lex
 
 # Bump when the rules change, so Label Studio keeps predictions of different versions apart.
 MODEL_VERSION = "newsspan-rules-4"
-_LOSSY_LISTED = 20  # doc_ids shown in the summary: enough to open a few, short enough to read
+LOSSY_LISTED = 20  # doc_ids shown in the summary: enough to open a few, short enough to read
 
 
 @dataclass
@@ -187,18 +187,39 @@ class PreannotateStage:
     name = "preannotate"
 
     def run(self, context: StageContext) -> StageReport:
-        from newsspan.dataset.heuristics.entities import load_spacy
-
         folder, given = context.folder, context.options
         known, spacy_model = given.get("known"), given.get("spacy_model")
-        documents = read_table(given["documents"], schema=DOCUMENTS)
         lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
+        if context.settings.engine.name == "spark":  # the same rules, wired by Spark (tables as folders)
+            from newsspan.dataset.spark.preannotate import preannotate_with_spark
+
+            counts = preannotate_with_spark(
+                given["documents"], folder.root, settings=context.settings, lexicon=lexicon, spacy_model=spacy_model
+            )
+            written = [folder.root / t.name for t in (SPANS, RELATIONS, STANCE)] + [folder.summary(self.name)]
+        else:
+            counts = self._local(context, lexicon, spacy_model)
+            written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE), folder.summary(self.name)]
+        lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]
+        lines += [f"  {label:<11} {count}" for label, count in counts["spans"].items()]
+        if counts["prose_lossy_documents"]:
+            share = context.settings.preannotate.prose_loss_share
+            lines.append(
+                f"  {counts['prose_lossy_documents']} documents lost > {share:.0%} of their prose to boilerplate"
+            )
+        return StageReport(self.name, counts, summary=tuple(lines), files=tuple(folder.relative(p) for p in written))
+
+    def _local(self, context: StageContext, lexicon: EntityLexicon, spacy_model: str | None) -> dict[str, Any]:
+        from newsspan.dataset.heuristics.entities import load_spacy
+
+        folder = context.folder
+        documents = read_table(context.options["documents"], schema=DOCUMENTS)
         nlp = load_spacy(spacy_model) if spacy_model else None
         result = preannotate_documents(documents, lexicon=lexicon, nlp=nlp, options=context.settings.preannotate)
         write_table(result.spans, folder.table(SPANS), schema=SPANS)
         write_table(result.relations, folder.table(RELATIONS), schema=RELATIONS)
         write_table(STANCE.arrow_schema.empty_table(), folder.table(STANCE), schema=STANCE)
-        counts = {
+        counts: dict[str, Any] = {
             "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
             "documents": documents.num_rows,
             "known_entity_strings": len(lexicon),
@@ -206,13 +227,7 @@ class PreannotateStage:
             "relations": result.relations.num_rows,
             # Documents whose prose-looking characters went more than prose_loss_share to boilerplate.
             "prose_lossy_documents": len(result.prose_lossy),
-            "prose_lossy_doc_ids": sorted(result.prose_lossy)[:_LOSSY_LISTED],
+            "prose_lossy_doc_ids": sorted(result.prose_lossy)[:LOSSY_LISTED],
         }
         write_json(counts, folder.summary(self.name))
-        lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]
-        lines += [f"  {label:<11} {count}" for label, count in counts["spans"].items()]
-        if result.prose_lossy:
-            share = context.settings.preannotate.prose_loss_share
-            lines.append(f"  {len(result.prose_lossy)} documents lost > {share:.0%} of their prose to boilerplate")
-        written = (folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE), folder.summary(self.name))
-        return StageReport(self.name, counts, summary=tuple(lines), files=tuple(folder.relative(p) for p in written))
+        return counts

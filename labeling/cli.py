@@ -281,7 +281,7 @@ def agreement(ctx: click.Context, tables: Path, out: Path | None, exclude_accept
     """
     from newsspan.labeling.agreement_stage import AgreementStage
 
-    extra = {"exclude_accepted": True} if exclude_accepted else {}
+    extra: dict[str, Any] = {"exclude_accepted": True} if exclude_accepted else {}
     print_report(ctx, run_on_folder(ctx, AgreementStage(), tables, out=out, **extra), as_json=as_json)
 
 

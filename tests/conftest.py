@@ -114,3 +114,22 @@ def browser():
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One real local[2] Spark session for every Spark test (its start takes 10-30 s). Skips
+    without the spark extra or Java 17/21, except when NEWSSPAN_SPARK_TESTS=1 (CI sets it)."""
+    from newsspan.dataset.config import EngineOptions
+    from newsspan.dataset.errors import NewsspanError
+    from newsspan.dataset.spark.session import require_spark, spark_session
+
+    try:
+        require_spark()
+    except NewsspanError as exc:
+        if os.environ.get("NEWSSPAN_SPARK_TESTS"):
+            pytest.fail(f"the spark extra or Java is missing: {exc}")
+        pytest.skip(str(exc))
+    session = spark_session(EngineOptions(name="spark", master="local[2]"))
+    yield session
+    session.stop()

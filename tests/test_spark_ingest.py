@@ -9,35 +9,18 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from newsspan.dataset.build import ingest_to_folder
-from newsspan.dataset.config import EngineOptions, IngestOptions, Settings
+from newsspan.dataset.config import IngestOptions, Settings
 from newsspan.dataset.errors import ConfigError, NewsspanError
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(scope="module")
-def spark() -> Any:
-    from newsspan.dataset.spark.session import require_spark, spark_session
-
-    try:
-        require_spark()
-    except NewsspanError as exc:
-        if os.environ.get("NEWSSPAN_SPARK_TESTS"):
-            pytest.fail(f"the spark extra or Java is missing: {exc}")
-        pytest.skip(str(exc))
-    session = spark_session(EngineOptions(name="spark", master="local[2]"))
-    yield session
-    session.stop()
 
 
 def _sorted(table: pa.Table, keys: list[str]) -> pa.Table:

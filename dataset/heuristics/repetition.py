@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping
 from newsspan.dataset.config import PreannotateOptions
 from newsspan.dataset.heuristics.lines import normalize_line, word_count
 
-__all__ = ["document_group", "repeated_lines"]
+__all__ = ["document_group", "document_lines", "least_documents", "repeated_in_group", "repeated_lines"]
 
 
 def document_group(outlet: str | None, source: str) -> str:
@@ -44,12 +44,24 @@ def repeated_lines(documents: Iterable[tuple[str, str]], options: PreannotateOpt
     sizes: Counter[str] = Counter()
     for group, text in documents:
         sizes[group] += 1
-        counts[group].update({normalize_line(line) for line in text.split("\n")} - {""})
-    return {group: _repeated(counts[group], sizes[group], options) for group in sizes}
+        counts[group].update(document_lines(text))
+    return {group: repeated_in_group(counts[group], sizes[group], options) for group in sizes}
 
 
-def _repeated(counts: Mapping[str, int], size: int, options: PreannotateOptions) -> dict[str, float]:
-    least = max(options.repeat_min_documents, math.ceil(options.repeat_min_share * size))
+def document_lines(text: str) -> set[str]:
+    """The distinct normalised lines of one document (each counts once per document)."""
+    return {normalize_line(line) for line in text.split("\n")} - {""}
+
+
+def least_documents(size: int, options: PreannotateOptions) -> int:
+    """The fewest documents of a group of ``size`` a line must occur in to be repeated."""
+    return max(options.repeat_min_documents, math.ceil(options.repeat_min_share * size))
+
+
+def repeated_in_group(counts: Mapping[str, int], size: int, options: PreannotateOptions) -> dict[str, float]:
+    """The repeated lines of one group of ``size`` documents, from the number of its documents each
+    line occurs in (``counts`` may leave out lines in fewer than :func:`least_documents`)."""
+    least = least_documents(size, options)
     prose_least = max(least, math.ceil(options.repeat_prose_share * size))
     found: dict[str, float] = {}
     for line, count in counts.items():
