@@ -41,6 +41,7 @@ __all__ = [
     "replace_folder",
     "staged_files",
     "staged_folder",
+    "table_parts",
     "write_json",
     "write_table",
     "write_table_raw",
@@ -134,7 +135,29 @@ def iter_table(path: Path, *, schema: Table, rows: int | None = None) -> Iterato
     :data:`BATCH_BYTES` of rows, from the file's own sizes), each batch checked and cast as
     :func:`read_table` does: memory is bounded by the batch, not the table. Only ``schema``'s
     columns are read: a schema narrowed with ``dataclasses.replace`` reads (and sizes its batches
-    by) those columns alone."""
+    by) those columns alone. ``path`` may be a folder of Parquet part files (a table Spark wrote,
+    :func:`table_parts`): its parts are read in name order."""
+    if path.is_dir():
+        parts = table_parts(path)
+        if not parts:
+            raise InputError(
+                f"{path} is a folder with no Parquet part files: a table is a .parquet file or a folder of "
+                f"part-*.parquet files (as Spark writes them); rerun the stage that writes {schema.name}",
+                path=path,
+            )
+        for part in parts:
+            yield from _iter_file(part, schema, rows)
+        return
+    yield from _iter_file(path, schema, rows)
+
+
+def table_parts(folder: Path) -> list[Path]:
+    """The Parquet files of a table written as a folder, in name order; names starting with ``.``
+    or ``_`` (Spark's ``_SUCCESS``, checksums, unfinished files) are not part of the table."""
+    return sorted(p for p in folder.glob("*.parquet") if p.is_file() and not p.name.startswith((".", "_")))
+
+
+def _iter_file(path: Path, schema: Table, rows: int | None) -> Iterator[pa.Table]:
     # pyarrow's default pre-buffering keeps the bytes of every row group read so far: a whole
     # file's worth of the columns read by the last batch
     handle = _opened(path, schema, lambda source: pq.ParquetFile(source, pre_buffer=False))
