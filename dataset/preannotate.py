@@ -13,6 +13,7 @@ Studio and annotators correct rather than start from zero.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,14 @@ from newsspan.dataset.io import read_table, write_json, write_table
 from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE, layer_of
 from newsspan.dataset.stage import StageContext, StageReport
 
-__all__ = ["MODEL_VERSION", "PreannotateResult", "PreannotateStage", "entity_lexicon", "preannotate_documents"]
+__all__ = [
+    "MODEL_VERSION",
+    "PreannotateResult",
+    "PreannotateStage",
+    "entity_lexicon",
+    "preannotate_documents",
+    "preannotate_summary",
+]
 
 # Bump when the rules change, so Label Studio keeps predictions of different versions apart.
 MODEL_VERSION = "newsspan-rules-4"
@@ -219,15 +227,38 @@ class PreannotateStage:
         write_table(result.spans, folder.table(SPANS), schema=SPANS)
         write_table(result.relations, folder.table(RELATIONS), schema=RELATIONS)
         write_table(STANCE.arrow_schema.empty_table(), folder.table(STANCE), schema=STANCE)
-        counts: dict[str, Any] = {
-            "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
-            "documents": documents.num_rows,
-            "known_entity_strings": len(lexicon),
-            "spans": dict(sorted(result.counts.items())),
-            "relations": result.relations.num_rows,
-            # Documents whose prose-looking characters went more than prose_loss_share to boilerplate.
-            "prose_lossy_documents": len(result.prose_lossy),
-            "prose_lossy_doc_ids": sorted(result.prose_lossy)[:LOSSY_LISTED],
-        }
+        counts = preannotate_summary(
+            documents=documents.num_rows,
+            lexicon=lexicon,
+            spans=result.counts,
+            relations=result.relations.num_rows,
+            lossy=len(result.prose_lossy),
+            listed=sorted(result.prose_lossy)[:LOSSY_LISTED],
+            spacy_model=spacy_model,
+        )
         write_json(counts, folder.summary(self.name))
         return counts
+
+
+def preannotate_summary(
+    *,
+    documents: int,
+    lexicon: EntityLexicon,
+    spans: Mapping[str, int],
+    relations: int,
+    lossy: int,
+    listed: list[str],
+    spacy_model: str | None,
+) -> dict[str, Any]:
+    """``preannotate.json``'s counts, whichever engine ran the rules: ``spans`` per label, ``lossy``
+    documents whose prose-looking characters went more than ``prose_loss_share`` to boilerplate,
+    ``listed`` the first :data:`LOSSY_LISTED` of them by doc_id."""
+    return {
+        "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
+        "documents": documents,
+        "known_entity_strings": len(lexicon),
+        "spans": dict(sorted(spans.items())),
+        "relations": relations,
+        "prose_lossy_documents": lossy,
+        "prose_lossy_doc_ids": listed,
+    }

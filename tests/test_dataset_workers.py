@@ -215,3 +215,29 @@ def test_the_workers_key_of_the_build_table_is_checked():
     assert Settings.from_mapping({"build": {"workers": 1}}, where="newsspan.toml").build.workers == 1
     with pytest.raises(ConfigError, match=r"build.workers must be at least 1 \(1: in this process\), got 0"):
         Settings.from_mapping({"build": {"workers": 0}}, where="newsspan.toml")
+
+
+def test_a_worker_hands_freed_memory_back_after_each_job_also_after_a_failure(monkeypatch):
+    # a long-lived worker would otherwise hold the peak of the largest job it ran (the story
+    # traces' before the config rows')
+    from newsspan.dataset.hub import workers
+
+    released = []
+    monkeypatch.setattr(workers, "release_memory", lambda: released.append(True))
+    assert workers._released(lambda n: n * 2, 21) == 42
+    assert released == [True]
+
+    def fails(_: int) -> int:
+        raise ValueError("a bad document")
+
+    with pytest.raises(ValueError, match="a bad document"):
+        workers._released(fails, 1)
+    assert released == [True, True]
+
+
+def test_release_memory_runs_where_the_c_library_has_no_malloc_trim(monkeypatch):
+    from newsspan.dataset import runtime
+
+    runtime.release_memory()  # glibc here: trims; elsewhere: nothing
+    monkeypatch.setattr(runtime, "_malloc_trim", lambda: None)
+    runtime.release_memory()

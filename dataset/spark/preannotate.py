@@ -157,7 +157,7 @@ def preannotate_spark(
     returns the summary (the counts of a local run, plus the engine)."""
     from pyspark.sql import functions as sf
 
-    from newsspan.dataset.preannotate import LOSSY_LISTED, MODEL_VERSION
+    from newsspan.dataset.preannotate import LOSSY_LISTED, preannotate_summary
 
     out.mkdir(parents=True, exist_ok=True)
     (out / f"{NAME}.json").unlink(missing_ok=True)  # written last: its absence marks an unfinished run
@@ -183,16 +183,16 @@ def preannotate_spark(
     finally:
         proposals.unpersist()
         repeated.unpersist()
-    summary: dict[str, Any] = {
-        "model_version": MODEL_VERSION + (f"+spacy:{spacy_model}" if spacy_model else ""),
-        "documents": int(total[0]) if total is not None else 0,
-        "known_entity_strings": len(lexicon),
-        "spans": {r["label"]: r["count"] for r in sorted(labels, key=lambda r: r["label"])},
-        "relations": relations,
-        "prose_lossy_documents": lossy_count,
-        "prose_lossy_doc_ids": listed,
-        "engine": {"name": "spark", "version": spark.version, "master": spark.sparkContext.master},
-    }
+    summary = preannotate_summary(
+        documents=int(total[0]) if total is not None else 0,
+        lexicon=lexicon,
+        spans={r["label"]: r["count"] for r in labels},
+        relations=relations,
+        lossy=lossy_count,
+        listed=listed,
+        spacy_model=spacy_model,
+    )
+    summary["engine"] = {"name": "spark", "version": spark.version, "master": spark.sparkContext.master}
     write_json(summary, out / f"{NAME}.json")
     return summary
 
