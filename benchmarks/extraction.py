@@ -4,6 +4,7 @@
     python benchmarks/extraction.py --set aeb-text     # one set
     python benchmarks/extraction.py --json out.json    # figures as JSON too
     python benchmarks/extraction.py --check-floors     # exit 1 below tests/data/quality_floors.json
+    python benchmarks/extraction.py --record           # a silver card's figures: measured_quality.json
 
 Sets (read ``../shared/external/README.md``):
 
@@ -45,6 +46,13 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 EXTERNAL = REPO.parent / "shared" / "external"
 FLOORS = REPO / "tests" / "data" / "quality_floors.json"
+QUALITY = REPO / "dataset" / "heuristics" / "measured_quality.json"  # what a predictions-only build's card reports
+# the figures recorded there: the aeb pages' (set, row, figure)
+RECORDED = {
+    "body_f1_html": ("aeb-html", "newsspan", "body_f1"),
+    "body_f1_text": ("aeb-text", "newsspan", "body_f1"),
+    "boilerplate_line_f1": ("aeb-text", "newsspan", "boilerplate_line_f1"),
+}
 PUBLISHED = {"all text (html-text)": 0.665, "trafilatura": 0.958, "go-trafilatura": 0.960}
 
 _TOKEN = re.compile(r"\w+")
@@ -341,6 +349,11 @@ def check_floors(results: dict[str, Any]) -> list[str]:
     return failures
 
 
+def recorded_figures(results: dict[str, Any]) -> dict[str, float]:
+    """The figures of :data:`RECORDED` from a run of every page."""
+    return {name: float(results[set_name][row][figure]) for name, (set_name, row, figure) in RECORDED.items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=sorted(SETS), action="append", help="a set to run (default: all)")
@@ -348,7 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N pages of each set (a smoke run)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--check-floors", action="store_true", help="exit 1 when a figure is below its floor")
+    parser.add_argument(
+        "--record", action="store_true", help=f"write the aeb figures a silver card reports into {QUALITY.name}"
+    )
     args = parser.parse_args(argv)
+    if args.record and (args.limit is not None or (args.set and not {"aeb-html", "aeb-text"} <= set(args.set))):
+        parser.error("--record measures every page of aeb-html and aeb-text: drop --limit and --set")
     results: dict[str, Any] = {}
     for name in args.set or sorted(SETS):
         folder, run = SETS[name]
@@ -370,6 +388,12 @@ def main(argv: list[str] | None = None) -> int:
         print("\npublished (all 181 pages): " + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items()))
     if args.json is not None:
         args.json.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    if args.record:
+        from newsspan.dataset.heuristics.quality import record_quality
+        from newsspan.dataset.preannotate import MODEL_VERSION
+
+        record_quality(QUALITY, MODEL_VERSION, "aeb-dev", recorded_figures(results))
+        print(f"recorded in {QUALITY.relative_to(REPO)}")
     if args.check_floors and args.limit is None:
         failures = check_floors(results)
         for failure in failures:

@@ -86,10 +86,10 @@ items = pq.read_metadata(work / "spans.parquet").num_rows  # spans checked by th
     "dataset write": """
 from newsspan.dataset.config import BuildOptions
 from newsspan.dataset.hub.stage import write_dataset
-from newsspan.dataset.hub.writer import dataset_yaml
+from newsspan.dataset.hub.writer import dataset_yaml, declared_splits
 from newsspan.dataset.layout import BuildFolder
 counts = write_dataset(BuildFolder(work), BuildOptions())["rows"]
-(work / "README.md").write_text("---\\n" + dataset_yaml(list(counts["documents"])) + "---\\n")
+(work / "README.md").write_text("---\\n" + dataset_yaml(declared_splits(BuildFolder(work))) + "---\\n")
 items = sum(sum(v.values()) for v in counts.values())
 """,
     "card": """

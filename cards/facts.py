@@ -65,16 +65,22 @@ def _batches(path: Path, table: Table, rows: int) -> Iterator[Any]:
 
 
 def corpus_facts(
-    folder: BuildFolder, *, split_of: Mapping[str, Path], default_split: str, rows: int = ROWS
+    folder: BuildFolder,
+    *,
+    split_of: Mapping[str, Path],
+    default_split: str,
+    rows: int = ROWS,
+    published: str = "gold",
 ) -> CorpusFacts:
     """The corpus figures of the build in ``folder``, reading ``rows`` rows at a time;
     ``split_of`` maps a split to its default-config file (whose doc ids are that split's), and
-    ``default_split`` takes spans of documents in none."""
+    ``default_split`` takes spans of documents in none. The ``gold_*`` figures count the rows of
+    origin ``published``: the gold layer, or the predictions a predictions-only build publishes."""
     documents = _Documents()
     for frame in _batches(folder.table(DOCUMENTS), _only(DOCUMENTS, *_Documents.COLUMNS), min(rows, DOCUMENT_ROWS)):
         documents.add(frame)
     lookup = documents.lookup(_splits(split_of))
-    gold = _Gold(lookup, documents.names, split_names=list(split_of), default_split=default_split)
+    gold = _Gold(lookup, documents.names, split_names=list(split_of), default_split=default_split, published=published)
     for frame in _batches(folder.table(SPANS), _only(SPANS, "doc_id", "label", "origin", "provenance"), rows):
         gold.add_spans(frame)
     for frame in _batches(folder.table(STANCE), _only(STANCE, "doc_id", "origin", "scope", "value"), rows):
@@ -172,9 +178,12 @@ class _Gold:
     """Gold spans per (outlet, split, label) with the first row of each, human spans per
     provenance and gold document stance per (outlet, value), summed over batches."""
 
-    def __init__(self, lookup: Any, names: dict[str, int], *, split_names: list[str], default_split: str) -> None:
+    def __init__(
+        self, lookup: Any, names: dict[str, int], *, split_names: list[str], default_split: str, published: str
+    ) -> None:
         from newsspan.cards.plots import outlet_label
 
+        self.published = published
         self.lookup = lookup
         self.outlet = {code: outlet_label(name) for name, code in names.items()}  # code -> the plots' label
         self.split_names, self.default_split = split_names, default_split
@@ -188,7 +197,7 @@ class _Gold:
 
         human = frame.filter(pl.col("origin") == "human").group_by("provenance").len()
         self.provenance.update(dict(human.iter_rows()))
-        gold = frame.with_row_index("row", offset=self.offset).filter(pl.col("origin") == "gold")
+        gold = frame.with_row_index("row", offset=self.offset).filter(pl.col("origin") == self.published)
         self.offset += frame.height
         counts = self._place(gold.select("row", "doc_id", "label")).group_by("outlet", "split", "label")
         counts = counts.agg(pl.len(), pl.col("row").min())
@@ -200,7 +209,7 @@ class _Gold:
     def add_stance(self, frame: Any) -> None:
         import polars as pl
 
-        document = frame.filter((pl.col("origin") == "gold") & (pl.col("scope") == "document"))
+        document = frame.filter((pl.col("origin") == self.published) & (pl.col("scope") == "document"))
         joined = self._place(document.select("doc_id", "value"))
         for outlet, value, rows in joined.group_by("outlet", "value").len().iter_rows():
             self.stance[(self._outlet(outlet), value)] += rows

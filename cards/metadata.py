@@ -33,9 +33,18 @@ def size_category(rows: int) -> str:
 
 
 def card_metadata(
-    *, rows: int, languages: list[str], license_id: str, pretty_name: str, machine_annotations: bool
+    *,
+    rows: int,
+    languages: list[str],
+    license_id: str,
+    pretty_name: str,
+    machine_annotations: bool,
+    human_annotations: bool = True,
 ) -> dict[str, Any]:
     """The front matter fields besides ``configs`` and ``dataset_info``."""
+    creators = (["expert-generated"] if human_annotations else []) + (
+        ["machine-generated"] if machine_annotations else []
+    )
     return {
         "pretty_name": pretty_name,
         "license": license_id,
@@ -43,7 +52,7 @@ def card_metadata(
         "multilinguality": ["monolingual" if len(languages) <= 1 else "multilingual"],
         "size_categories": [size_category(rows)],
         "source_datasets": ["original"],
-        "annotations_creators": ["expert-generated", *(["machine-generated"] if machine_annotations else [])],
+        "annotations_creators": creators,
         "language_creators": ["found"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "multi-class-classification", "sentiment-classification"],

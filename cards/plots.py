@@ -21,16 +21,18 @@ def render_plots(
     labels: Counter[str],
     per_outlet: list[tuple[str, int]],
     stance: Counter[tuple[str, str]],
+    kind: str = "Gold",
 ) -> dict[str, str]:
-    """Gold spans per label and layer, gold spans per outlet (bars in the order given), document
-    stance by outlet (``(outlet, value) -> documents``); outlet names already through
+    """Spans per label and layer, spans per outlet (bars in the order given), document stance by
+    outlet (``(outlet, value) -> documents``) of the published layer (``kind``: "Gold", or
+    "Predicted" in a predictions-only build); outlet names already through
     :func:`outlet_label`. Returns each plot's path relative to the build folder."""
     import matplotlib
 
     matplotlib.use("Agg")
     # outlet names are data: "$\\macro$" must be drawn as typed, never parsed as mathtext
     with matplotlib.rc_context({"text.parse_math": False}):
-        return _render(folder, labels=labels, per_outlet=per_outlet, stance=stance)
+        return _render(folder, labels=labels, per_outlet=per_outlet, stance=stance, kind=kind)
 
 
 def outlet_label(name: str, width: int = 40) -> str:
@@ -45,6 +47,7 @@ def _render(
     labels: Counter[str],
     per_outlet: list[tuple[str, int]],
     stance: Counter[tuple[str, str]],
+    kind: str,
 ) -> dict[str, str]:
     import matplotlib.pyplot as plt
 
@@ -54,13 +57,13 @@ def _render(
         axis.barh(list(layer.label_names), [labels[label] for label in layer.label_names], color="#4363d8")
         axis.set_title(layer.name)
         axis.invert_yaxis()
-    figure.suptitle("Gold spans per label")
+    figure.suptitle(f"{kind} spans per label")
     _save(figure, folder.plot(PLOTS["labels"]))
 
     figure, axis = plt.subplots(figsize=(7, 3.2))
     axis.barh([name for name, _ in per_outlet], [count for _, count in per_outlet], color="#3cb44b")
     axis.invert_yaxis()
-    axis.set_title("Gold spans per outlet")
+    axis.set_title(f"{kind} spans per outlet")
     _save(figure, folder.plot(PLOTS["outlets"]))
 
     names = sorted({outlet for outlet, _ in stance})

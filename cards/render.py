@@ -45,7 +45,7 @@ def _fmt(value: Any) -> str:
 
 def write_card(root: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
     """Render the card into the build folder ``root`` (README.md with its plots); returns the path."""
-    from newsspan.dataset.hub.writer import dataset_yaml
+    from newsspan.dataset.hub.writer import dataset_yaml, declared_splits
 
     folder = BuildFolder(root)
     card, metadata, rows = render_card(root, pretty_name=pretty_name, license_id=license_id)
@@ -54,7 +54,7 @@ def write_card(root: Path, *, pretty_name: str = "newsspan corpus", license_id: 
         raise NewsspanError("the card's metadata is not valid for the Hub: " + "; ".join(problems))
     import yaml
 
-    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True) + dataset_yaml(_splits(folder))
+    front = yaml.safe_dump(metadata, sort_keys=False, allow_unicode=True) + dataset_yaml(declared_splits(folder))
     path = folder.readme
     path.write_text(f"---\n{front}---\n\n{card}", encoding="utf-8")
     return path
@@ -66,11 +66,22 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
 
     folder = BuildFolder(root)
     manifest = _json(folder.manifest)
+    published = (manifest.get("dataset") or {}).get("published", "gold")
+    silver = published == "prediction"  # a predictions-only build: the rules' proposals, not gold
     splits = _splits(folder)
-    facts = corpus_facts(folder, split_of=_split_documents(folder, splits), default_split=(splits or SPLITS)[0])
-    configs = [_config(folder, name) for name in CONFIGS]
+    facts = corpus_facts(
+        folder, split_of=_split_documents(folder, splits), default_split=(splits or SPLITS)[0], published=published
+    )
+    from newsspan.dataset.hub.writer import declared_splits
+
+    declared = declared_splits(folder)
+    configs = [_config(folder, name, splits) for name in declared]
     plots = render_plots(
-        folder, labels=facts.gold_labels, per_outlet=facts.gold_by_outlet, stance=facts.stance_by_outlet
+        folder,
+        labels=facts.gold_labels,
+        per_outlet=facts.gold_by_outlet,
+        stance=facts.stance_by_outlet,
+        kind="Predicted" if silver else "Gold",
     )
     # strings from the data (and the user's pretty name) are escaped here, once, for Markdown
     context = {
@@ -90,6 +101,7 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
         "gold_spans": facts.gold_spans,
         "human_annotations": facts.human_annotations,
         "configs": configs,
+        "undeclared": [code(name) for name in CONFIGS if name not in declared],
         "splits": splits,
         "plots": plots,
         "label_counts": _label_counts(facts.gold_by_split, splits),
@@ -97,12 +109,18 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
         **_annotation_context(folder, facts),
         **_quality_context(folder),
         **_validation_context(folder),
+        **_silver_context(folder, silver),
     }
     template = importlib.resources.files("newsspan.cards").joinpath("templates/card.md.j2").read_text(encoding="utf-8")
     body = jinja2.Environment(keep_trailing_newline=True, autoescape=False).from_string(template).render(**context)
     rows = next(c["rows"] for c in configs if c["name"] == DEFAULT_CONFIG)
     metadata = card_metadata(
-        rows=rows, languages=facts.languages, license_id=license_id, pretty_name=pretty_name, machine_annotations=True
+        rows=rows,
+        languages=facts.languages,
+        license_id=license_id,
+        pretty_name=pretty_name,
+        machine_annotations=True,
+        human_annotations=not silver,
     )
     return body, metadata, rows
 
@@ -123,8 +141,9 @@ def _splits(folder: BuildFolder) -> list[str]:
     return [s for s in SPLITS if s in names]
 
 
-def _config(folder: BuildFolder, name: str) -> dict[str, Any]:
-    """A config's fields, row counts (from the Parquet footers) and its first row as the example.
+def _config(folder: BuildFolder, name: str, splits: list[str]) -> dict[str, Any]:
+    """A config's fields, row counts per split of ``splits`` (from the Parquet footers; a split
+    without a file has none) and its first row as the example.
     A footer takes memory in proportion to its row groups (so to the corpus), several times more
     in pyarrow than in polars: polars counts the rows, pyarrow reads the first row of the first
     file that has one, one file at a time."""
@@ -132,7 +151,7 @@ def _config(folder: BuildFolder, name: str) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     features = features_for(name)
-    per_split: dict[str, int] = {}
+    per_split = dict.fromkeys(splits, 0)
     first: dict[str, Any] | None = None
     for split, path in {folder.split_of(p): p for p in folder.config_files(name)}.items():
         per_split[split] = pl.scan_parquet(path).select(pl.len()).collect().item()
@@ -275,6 +294,28 @@ def _quality_context(folder: BuildFolder) -> dict[str, Any]:
             "speaker": _fmt(figures.get("speaker_accuracy")),
             "layers": layers,
         }
+    }
+
+
+def _silver_context(folder: BuildFolder, silver: bool) -> dict[str, Any]:
+    """A predictions-only build's rules and their quality measured on the development sets
+    (:mod:`newsspan.dataset.heuristics.quality`): its card says the layers are machine-made."""
+    from newsspan.dataset.heuristics.quality import SETS, measured_quality
+
+    if not silver:
+        return {"silver": False}
+    preannotate = _json(folder.summary("preannotate"))
+    version = str(preannotate.get("model_version", "–"))
+    measured = measured_quality(version)
+    return {
+        "silver": True,
+        "rules_version": code(version),
+        "measured": [
+            {"set": code(m.set_name), "what": m.description, "value": f"{m.value:.3f}", "figure": code(m.figure)}
+            for m in measured
+        ],
+        "measured_sets": [{"name": code(name), "description": SETS[name]} for name in SETS],
+        "prose_lossy": preannotate.get("prose_lossy_documents", 0),
     }
 
 

@@ -1,7 +1,8 @@
 """Analysis of a build with polars: lazy frames over its tables, the canned questions, and SQL.
 
 Every function takes a build folder and returns a ``polars.LazyFrame`` over the gold layer
-(falling back to the human annotations when a build has no gold layer), so a researcher can
+(falling back to the human annotations when a build has no gold layer, and to the predictions of
+a predictions-only build), so a researcher can
 keep filtering before anything is read. ``outlet`` is the document's outlet, else its agency,
 else "(unknown)".
 """
@@ -45,12 +46,23 @@ def scan_tables(build: Path) -> dict[str, Any]:
     return frames
 
 
-def _reference(spans: Any) -> Any:
-    """The gold rows when the build has any, else the human rows."""
+_PREFERRED = ("gold", "human", "prediction")  # the layer analysed: the first origin with spans
+
+
+def _origin(spans: Any) -> str:
+    """The origin of the layer analysed: gold when the build has any, else human, else the
+    predictions (a predictions-only build)."""
     import polars as pl
 
-    has_gold = spans.filter(pl.col("origin") == "gold").select(pl.len()).collect().item() > 0
-    return spans.filter(pl.col("origin") == ("gold" if has_gold else "human"))
+    present = set(spans.select(pl.col("origin").unique()).collect()["origin"].to_list())
+    return next((origin for origin in _PREFERRED if origin in present), "gold")
+
+
+def _reference(spans: Any) -> Any:
+    """The spans of the layer analysed (:func:`_origin`)."""
+    import polars as pl
+
+    return spans.filter(pl.col("origin") == _origin(spans))
 
 
 def _quotes(frames: dict[str, Any]) -> Any:
@@ -116,7 +128,7 @@ def stance_by_outlet(build: Path) -> Any:
     import polars as pl
 
     frames = scan_tables(build)
-    origin = "gold" if _has_gold(frames) else "human"
+    origin = _origin(frames["spans"])
     return (
         frames["stance"]
         .filter(pl.col("origin") == origin)
@@ -125,12 +137,6 @@ def stance_by_outlet(build: Path) -> Any:
         .agg(count=pl.len())
         .sort(["outlet", "scope", "value"])
     )
-
-
-def _has_gold(frames: dict[str, Any]) -> bool:
-    import polars as pl
-
-    return bool(frames["spans"].filter(pl.col("origin") == "gold").select(pl.len()).collect().item() > 0)
 
 
 def boilerplate_share(build: Path, *, by: Literal["outlet", "doc_id"] = "outlet") -> Any:

@@ -89,9 +89,11 @@ def build_corpus(
 
     ``options``, ``gold`` and ``dataset`` override the corresponding tables of ``settings``.
     Each export is kept in the build as the provenance of the release (``exports/``) and
-    listed with its sha256 in the manifest. ``on_stage(name)`` is told when each stage starts.
+    listed with its sha256 in the manifest. With ``[build] predictions_only`` there are no
+    exports: the pre-annotation rules' proposals are published (:func:`silver_stages`).
+    ``on_stage(name)`` is told when each stage starts.
     """
-    from newsspan.dataset.pipeline import build_stages
+    from newsspan.dataset.pipeline import build_stages, silver_stages
 
     base = settings or Settings()
     if base.engine.name != "local":  # the later stages read one-file tables: only ingest runs on Spark yet
@@ -100,10 +102,18 @@ def build_corpus(
             'local engine only (Spark runs `newsspan ingest --engine spark`); set name = "local" for builds'
         )
     chosen = replace(base, ingest=options, gold=gold or base.gold, build=dataset or base.build)
+    silver = chosen.build.predictions_only
+    if silver and exports:
+        raise ConfigError(
+            f"a predictions-only build publishes the rules' proposals, not human annotations, but "
+            f"{len(exports)} Label Studio export(s) were given ({exports[0]}); build without --predictions-only "
+            "to publish them, or without the exports for a silver layer"
+        )
     with contextlib.ExitStack() as stack:
         if not paths:
             paths = [stack.enter_context(sample_articles())]
-            exports = exports or [stack.enter_context(sample_export())]
+            if not silver:
+                exports = exports or [stack.enter_context(sample_export())]
             if options.language is None:  # the sample is English, as its README states
                 chosen = replace(chosen, ingest=options.replace(language="en"))
         missing = [e for e in exports if not e.is_file()]  # before any work is done
@@ -118,5 +128,5 @@ def build_corpus(
                 progress=progress,
                 target=BuildFolder(out),
             )
-            reports = run_pipeline(build_stages(), context, on_stage=on_stage)
+            reports = run_pipeline(silver_stages() if silver else build_stages(), context, on_stage=on_stage)
     return BuildResult(out, reports)

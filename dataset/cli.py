@@ -180,6 +180,12 @@ def ingest(
     is_flag=True,
     help="Pull the configured Label Studio project's export (and its review project's, if any) and build with it.",
 )
+@click.option(
+    "--predictions-only/--no-predictions-only",
+    default=None,
+    help="Publish the pre-annotation rules' proposals (a silver layer of articles no one annotated); "
+    "no exports [default: build.predictions_only in newsspan.toml, else off].",
+)
 @_language
 @_stance_target
 @json_option
@@ -190,6 +196,7 @@ def build(
     out: Path | None,
     exports: tuple[Path, ...],
     from_label_studio: bool,
+    predictions_only: bool | None,
     language: str | None,
     stance_target: str | None,
     as_json: bool,
@@ -203,14 +210,27 @@ def build(
     inputs, exports, counts, versions and output fingerprints. An interrupted build never
     leaves a complete-looking folder.
 
+    With --predictions-only the published layer is the pre-annotation rules' proposals (ingest,
+    pre-annotation, the gate, the dataset, the manifest, the card): a silver dataset whose card
+    says it is machine-made, with the rules' quality measured on development sets.
+
     \b
     Example:
       newsspan build                         # the bundled sample -> build/corpus
       newsspan build ../shared/seeds --export build/t/label-studio-export.json --out build/seeds
+      newsspan build --predictions-only crawl/ --out build/silver
     """
     from newsspan.dataset.build import build_corpus
 
     settings = settings_of(ctx)
+    if predictions_only is not None:
+        settings = replace(settings, build=settings.build.replace(predictions_only=predictions_only))
+    if settings.build.predictions_only and (exports or from_label_studio):
+        given = "--from-label-studio" if from_label_studio else "--export"
+        raise click.UsageError(
+            f"--predictions-only publishes the rules' proposals, not human annotations: drop {given}, "
+            "or drop --predictions-only (or build.predictions_only in newsspan.toml) to publish the annotations"
+        )
     options = _ingest_options(settings, language=language, stance_target=stance_target)
     target = out or Path(settings.build.out)
     with contextlib.ExitStack() as stack:

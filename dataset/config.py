@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsspan.dataset.errors import ConfigError
+from newsspan.dataset.labels import Origin
 from newsspan.dataset.options import Options
 
 __all__ = [
@@ -92,6 +93,9 @@ class BuildOptions(Options):
     split_ratios: tuple[float, ...] = (0.8, 0.1, 0.1)
     # Processes making the dataset's rows; unset: two (one per core here) from 4,000 documents up.
     workers: int | None = None
+    # Publish the pre-annotation rules' proposals as the dataset (a silver build of articles no one
+    # annotated: `build --predictions-only`); the card says they are machine-made and how good.
+    predictions_only: bool = False
 
     def __post_init__(self) -> None:
         if self.workers is not None and self.workers < 1:
@@ -102,6 +106,11 @@ class BuildOptions(Options):
             raise ConfigError(
                 f"build.split_ratios must be three positive shares adding up to 1, got {self.split_ratios}"
             )
+
+    @property
+    def published(self) -> Origin:
+        """The origin of the layer the dataset carries: the gold layer, or the rules' predictions."""
+        return "prediction" if self.predictions_only else "gold"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -28,7 +29,7 @@ from newsspan.dataset.heuristics.proposals import DEFAULTS, Proposal
 from newsspan.dataset.heuristics.quotes import detect_quotes
 from newsspan.dataset.heuristics.repetition import document_group, repeated_lines
 from newsspan.dataset.io import read_table, write_json, write_table
-from newsspan.dataset.schema import DOCUMENTS, RELATIONS, SPANS, STANCE, layer_of
+from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, RELATIONS, SPANS, STANCE, layer_of
 from newsspan.dataset.stage import StageContext, StageReport
 
 __all__ = [
@@ -186,10 +187,11 @@ def _without_overlaps(proposals: list[Proposal]) -> list[Proposal]:
 class PreannotateStage:
     """Prediction tables for a documents table, into the context's folder.
 
-    ``context.options``: ``documents`` (the documents.parquet to read), ``known`` (a spans table
-    whose human and gold entity strings are propagated, or None) and ``spacy_model`` (an
-    installed spaCy pipeline's name, or None). Writes spans, relations, an empty stance table
-    and ``preannotate.json``.
+    ``context.options``: ``documents`` (the documents table to read; unset: the folder's own, as
+    in a predictions-only build), ``known`` (a spans table whose human and gold entity strings
+    are propagated, or None) and ``spacy_model`` (an installed spaCy pipeline's name, or None).
+    Writes spans, relations, an empty stance table (no rule proposes stance), an empty
+    annotations table (no one annotated) and ``preannotate.json``.
     """
 
     name = "preannotate"
@@ -197,17 +199,20 @@ class PreannotateStage:
     def run(self, context: StageContext) -> StageReport:
         folder, given = context.folder, context.options
         known, spacy_model = given.get("known"), given.get("spacy_model")
+        documents = given.get("documents") or folder.table(DOCUMENTS)
         lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
         if context.settings.engine.name == "spark":  # the same rules, wired by Spark (tables as folders)
             from newsspan.dataset.spark.preannotate import preannotate_with_spark
 
             counts = preannotate_with_spark(
-                given["documents"], folder.root, settings=context.settings, lexicon=lexicon, spacy_model=spacy_model
+                documents, folder.root, settings=context.settings, lexicon=lexicon, spacy_model=spacy_model
             )
-            written = [folder.root / t.name for t in (SPANS, RELATIONS, STANCE)] + [folder.summary(self.name)]
+            written = [folder.root / t.name for t in (SPANS, RELATIONS, STANCE)]
         else:
-            counts = self._local(context, lexicon, spacy_model)
-            written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE), folder.summary(self.name)]
+            counts = self._local(context, documents, lexicon, spacy_model)
+            written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE)]
+        write_table(ANNOTATIONS.arrow_schema.empty_table(), folder.table(ANNOTATIONS), schema=ANNOTATIONS)
+        written += [folder.table(ANNOTATIONS), folder.summary(self.name)]
         lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]
         lines += [f"  {label:<11} {count}" for label, count in counts["spans"].items()]
         if counts["prose_lossy_documents"]:
@@ -217,11 +222,13 @@ class PreannotateStage:
             )
         return StageReport(self.name, counts, summary=tuple(lines), files=tuple(folder.relative(p) for p in written))
 
-    def _local(self, context: StageContext, lexicon: EntityLexicon, spacy_model: str | None) -> dict[str, Any]:
+    def _local(
+        self, context: StageContext, path: Path, lexicon: EntityLexicon, spacy_model: str | None
+    ) -> dict[str, Any]:
         from newsspan.dataset.heuristics.entities import load_spacy
 
         folder = context.folder
-        documents = read_table(context.options["documents"], schema=DOCUMENTS)
+        documents = read_table(path, schema=DOCUMENTS)
         nlp = load_spacy(spacy_model) if spacy_model else None
         result = preannotate_documents(documents, lexicon=lexicon, nlp=nlp, options=context.settings.preannotate)
         write_table(result.spans, folder.table(SPANS), schema=SPANS)

@@ -70,3 +70,18 @@ def test_polnear_attribution_figure_holds_its_floor(attribution: dict[str, Any],
     failures = [failure for failure in benchmark.check_floors(attribution) if failure.startswith(f"{name}:")]
     per_publisher = {p: f[name] for p, f in attribution["per_publisher"].items()}
     assert not failures, (failures, per_publisher)
+
+
+def test_the_recorded_quality_is_what_the_benchmarks_measure_now(
+    figures: dict[str, Any], attribution: dict[str, Any]
+) -> None:
+    # a silver build's card shows dataset/heuristics/measured_quality.json: it must be today's rules' figures
+    from newsspan.dataset.heuristics.quality import measured_quality
+    from newsspan.dataset.preannotate import MODEL_VERSION
+
+    recorded = {(m.set_name, m.figure): m.value for m in measured_quality(MODEL_VERSION)}
+    measured = {("aeb-dev", name): value for name, value in _benchmark().recorded_figures(figures).items()}
+    measured |= {("polnear-train", k): v for k, v in _benchmark("attribution").recorded_figures(attribution).items()}
+    assert recorded == {key: round(value, 4) for key, value in measured.items()}, (
+        "the rules' figures changed: run benchmarks/extraction.py --record and benchmarks/attribution.py --record"
+    )

@@ -132,9 +132,12 @@ def test_story_threshold_and_ratios_come_from_the_config(runner, tmp_path, seeds
     assert dataset["split_note"] is None  # 4 stories fill 50/25/25 (the default 80/10/10 cannot)
     assert sorted(dataset["rows"]["documents"].values()) == [1, 1, 3]
     built = tmp_path / "b"
-    for name, counts in dataset["rows"].items():  # every config has a typed file per split, empty or not
+    for name, counts in dataset["rows"].items():  # a file per split with rows; none where there are none
         for split, count in counts.items():
-            assert pq.read_metadata(built / name / f"{split}-00000-of-00001.parquet").num_rows == count, (name, split)
+            path = built / name / f"{split}-00000-of-00001.parquet"
+            assert (pq.read_metadata(path).num_rows if path.exists() else 0) == count, (name, split)
+    assert not (built / "annotations").exists()  # no export: no human annotation, no config
+    assert dataset["rows"]["annotations"] == {"train": 0, "validation": 0, "test": 0}  # still counted
     # one document per batch: rows of one batch go to the right split, and the files are the same
     import shutil
 

@@ -148,10 +148,16 @@ def test_the_preannotate_command_with_engine_spark_and_back_to_local(spark, runn
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["documents"] == 9 and report["engine"]["name"] == "spark"
-    assert sorted(p.name for p in out.iterdir()) == ["preannotate.json", "relations", "spans", "stance"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "annotations.parquet",
+        "preannotate.json",
+        "relations",
+        "spans",
+        "stance",
+    ]
     result = runner.invoke(cli, ["preannotate", str(documents), "--out", str(out)])  # the local engine replaces them
     assert result.exit_code == 0, result.output
-    names = ["preannotate.json", "relations.parquet", "spans.parquet", "stance.parquet"]
+    names = ["annotations.parquet", "preannotate.json", "relations.parquet", "spans.parquet", "stance.parquet"]
     assert sorted(p.name for p in out.iterdir()) == names
 
 
@@ -175,4 +181,4 @@ def test_the_stage_reads_engine_from_settings(tmp_path, monkeypatch):
         StageContext(BuildFolder(tmp_path), settings=settings, options={"documents": tmp_path / "d"})
     )
     assert called == {"documents": tmp_path / "d", "engine": "spark", "strings": 0}
-    assert report.files == ("spans", "relations", "stance", "preannotate.json")
+    assert report.files == ("spans", "relations", "stance", "annotations.parquet", "preannotate.json")

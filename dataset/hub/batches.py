@@ -23,6 +23,7 @@ import pyarrow.compute as pc
 from newsspan.dataset.hub.features import DOCUMENT_FIELDS
 from newsspan.dataset.hub.rows import ANNOTATION_COLUMNS, SPAN_COLUMNS, ConfigRows, annotation_table, gold_rows
 from newsspan.dataset.hub.writer import ConfigEncoder, config_tables
+from newsspan.dataset.labels import Origin
 from newsspan.dataset.parts import DocumentParts
 from newsspan.dataset.schema import ANNOTATION_TABLES, DOCUMENTS
 
@@ -60,6 +61,7 @@ class PartJob:
     splits: dict[str, str]  # doc_id -> split, these documents only
     used: tuple[str, ...]  # the splits the dataset has, in order
     batch: int  # documents whose rows are made at once
+    published: Origin = "gold"  # the origin of the layer the configs carry
 
     def describe(self) -> str:
         """The part's number and the documents, for messages."""
@@ -74,7 +76,7 @@ class PartJob:
         ordered = by_document(order, part)
         del part  # the part files' mapped pages go: the rows read are copies
         for rows in in_batches(ordered, len(self.doc_ids), self.batch):
-            made = batch_rows(rows, self.stories)
+            made = batch_rows(rows, self.stories, published=self.published)
             yield BatchTables(list(config_tables(encoder, made, self.splits, self.used)), made.misaligned)
 
 
@@ -103,11 +105,11 @@ def in_batches(ordered: dict[str, tuple[pa.Table, Any]], documents: int, batch: 
         yield out
 
 
-def batch_rows(tables: Mapping[str, pa.Table], stories: Mapping[str, str]) -> ConfigRows:
-    """Every config of a batch (:func:`in_batches`): the gold layer's configs from its rows, the
-    annotations config by column."""
+def batch_rows(tables: Mapping[str, pa.Table], stories: Mapping[str, str], *, published: Origin = "gold") -> ConfigRows:
+    """Every config of a batch (:func:`in_batches`): the configs of the ``published`` layer (gold,
+    or a predictions-only build's predictions) from its rows, the annotations config by column."""
     spans = tables["spans"]
-    gold = spans.filter(pc.equal(spans["origin"], "gold"))
+    gold = spans.filter(pc.equal(spans["origin"], published))
     relations = tables["relations"]
     linked = relations.filter(pc.is_in(relations["annotation_id"], value_set=pc.unique(gold["annotation_id"])))
     stance = tables["stance"]
@@ -115,8 +117,9 @@ def batch_rows(tables: Mapping[str, pa.Table], stories: Mapping[str, str]) -> Co
         tables["documents"].to_pylist(),
         gold.to_pylist(),
         linked.to_pylist(),  # a gold region's links: the rows of its own annotation
-        stance.filter(pc.equal(stance["origin"], "gold")).to_pylist(),
+        stance.filter(pc.equal(stance["origin"], published)).to_pylist(),
         stories,
+        published=published,
     )
     doc_ids = tables["documents"]["doc_id"].combine_chunks()
     out.tables["annotations"] = annotation_table(doc_ids, tables["annotations"], spans)

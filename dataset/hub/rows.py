@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 
 from newsspan.dataset.hub.features import CONTENT, DOCUMENT_FIELDS
 from newsspan.dataset.hub.ner import NerColumns
+from newsspan.dataset.labels import Origin
 from newsspan.dataset.schema import ANNOTATIONS, CUED_BY, QUOTE, REFERS_TO, SAID_BY, SPANS, Table
 
 __all__ = [
@@ -81,10 +82,13 @@ def _group(rows: list[Row], key: str) -> dict[str, list[Row]]:
     return grouped
 
 
-def _index(spans: list[Row], relations: list[Row], stance: list[Row], annotations: list[Row]) -> _Index:
-    gold_stance = [s for s in stance if s["origin"] == "gold"]
+def _index(
+    spans: list[Row], relations: list[Row], stance: list[Row], annotations: list[Row], *, published: Origin = "gold"
+) -> _Index:
+    """The tables grouped; ``published`` is the origin of the layer the configs carry."""
+    gold_stance = [s for s in stance if s["origin"] == published]
     return _Index(
-        gold=_group([s for s in spans if s["origin"] == "gold"], "doc_id"),
+        gold=_group([s for s in spans if s["origin"] == published], "doc_id"),
         links={(r["annotation_id"], r["from_region_id"], r["relation"]): r["to_region_id"] for r in relations},
         stances={(s["annotation_id"], s["scope"], s["region_id"]): s["value"] for s in gold_stance},
         document_stance={s["doc_id"]: s["value"] for s in gold_stance if s["scope"] == "document"},
@@ -118,10 +122,13 @@ def gold_rows(
     relations: list[dict[str, Any]],
     stance: list[dict[str, Any]],
     stories: Mapping[str, str],
+    *,
+    published: Origin = "gold",
 ) -> ConfigRows:
-    """The configs made from the gold layer, per document in ``documents`` order: documents,
-    quotes and boilerplate as rows, ner as a table (``tables["ner"]``)."""
-    index = _index(spans, relations, stance, [])
+    """The configs made from the published layer (the gold layer; the predictions of a
+    predictions-only build), per document in ``documents`` order: documents, quotes and
+    boilerplate as rows, ner as a table (``tables["ner"]``)."""
+    index = _index(spans, relations, stance, [], published=published)
     out, ner = ConfigRows(), NerColumns()
     for document in documents:
         doc_id = document["doc_id"]

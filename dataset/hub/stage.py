@@ -25,6 +25,7 @@ from newsspan.dataset.config import BuildOptions
 from newsspan.dataset.hub.batches import PartJob
 from newsspan.dataset.hub.stories import Traces
 from newsspan.dataset.io import iter_table
+from newsspan.dataset.labels import Origin
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.parts import DocumentParts
 from newsspan.dataset.runtime import gc_paused
@@ -70,7 +71,8 @@ class DatasetStage:
 def write_dataset(
     folder: BuildFolder, options: BuildOptions, *, batch: int = DATASET_BATCH, workers: int | None = None
 ) -> dict[str, Any]:
-    """Stories, splits and every config's files in ``folder``; returns the counts.
+    """Stories, splits and every config's files in ``folder`` (of the ``options.published``
+    layer); returns the counts.
 
     Two reads of the tables, each a batch at a time: the documents' texts for story grouping, then
     every table split once into parts of PART_DOCUMENTS documents (in the documents table's order)
@@ -103,9 +105,15 @@ def write_dataset(
         sources = {table.name: (folder.table(table), table) for table in (DOCUMENTS, *ANNOTATION_TABLES)}
         parts = split_by_document(sources, order, Path(scratch) / "parts", documents=PART_DOCUMENTS)
         with DatasetWriter(folder.root, plan.splits) as writer:
-            jobs = _jobs(parts, stories, plan.splits, used=tuple(writer.used), batch=batch)
+            jobs = _jobs(parts, stories, plan.splits, used=tuple(writer.used), batch=batch, published=options.published)
             misaligned = write_parts(writer, jobs, workers=processes, scratch=Path(scratch))
-    return {"stories": plan.stories, "split_note": plan.note, "rows": writer.counts, "ner_misaligned": misaligned}
+    return {
+        "published": options.published,
+        "stories": plan.stories,
+        "split_note": plan.note,
+        "rows": writer.counts,
+        "ner_misaligned": misaligned,
+    }
 
 
 def _default_count(documents: Path) -> int:
@@ -139,7 +147,13 @@ def _documents(documents: tuple[list[str], pa.ChunkedArray]) -> str:
 
 
 def _jobs(
-    parts: DocumentParts, stories: dict[str, str], splits: dict[str, str], *, used: tuple[str, ...], batch: int
+    parts: DocumentParts,
+    stories: dict[str, str],
+    splits: dict[str, str],
+    *,
+    used: tuple[str, ...],
+    batch: int,
+    published: Origin,
 ) -> Iterator[PartJob]:
     """The parts' documents in runs of about JOB_DOCUMENTS (whole batches from the part's
     start, so the batches are those of a whole part), with their stories and splits only."""
@@ -157,4 +171,5 @@ def _jobs(
                 splits={doc: splits[doc] for doc in doc_ids},
                 used=used,
                 batch=batch,
+                published=published,
             )

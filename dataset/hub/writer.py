@@ -9,6 +9,7 @@ Files follow ``push_to_hub``'s layout (one file per config and split, named in
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from newsspan.dataset.hub.rows import ConfigRows
 from newsspan.dataset.hub.splits import SPLITS
 from newsspan.dataset.layout import BuildFolder
 
-__all__ = ["ConfigEncoder", "DatasetWriter", "config_tables", "dataset_yaml", "split_table"]
+__all__ = ["ConfigEncoder", "DatasetWriter", "config_tables", "dataset_yaml", "declared_splits", "split_table"]
 
 
 class ConfigEncoder:
@@ -111,11 +112,12 @@ PENDING_BYTES = 24 << 20  # decoded bytes gathered for all the files at once
 class DatasetWriter:
     """Write every config into ``folder``, a batch of documents' rows at a time (memory stays flat).
 
-    Every file of the used splits is opened up front, so a config with no rows in a split still
-    gets its (empty, typed) file; ``counts`` are rows per config and split. The files are written
-    under hidden names and get their own names only when the block ends without an error: after
-    a failure no file of the dataset looks complete (the partial ones, and any left from an
-    earlier write, are removed).
+    Every file of the used splits is opened up front; ``counts`` are rows per config and split.
+    The files are written under hidden names and get their own names only when the block ends
+    without an error: after a failure no file of the dataset looks complete (the partial ones,
+    and any left from an earlier write, are removed). A config with no rows in a split gets no
+    file there (``load_dataset`` refuses a split without data), and a config with no rows at all
+    no folder: :func:`declared_splits` is what the README then declares.
     """
 
     def __init__(self, folder: Path, splits: dict[str, str], *, encoder: ConfigEncoder | None = None) -> None:
@@ -187,11 +189,14 @@ class DatasetWriter:
             writer.close()
         for config, split in self._writers:
             path, partial = self._paths(config, split)
-            if exc_type is None:
+            if exc_type is None and self.counts[config][split]:
                 partial.replace(path)
             else:
                 partial.unlink(missing_ok=True)
                 path.unlink(missing_ok=True)  # an earlier write's file would pass for this one's
+        for config in CONFIGS:
+            with contextlib.suppress(OSError):  # a config with files keeps its folder
+                self.layout.config(config).rmdir()
 
 
 @functools.cache
@@ -271,8 +276,20 @@ def _encode_labels(labels: _Labels, array: Any) -> Any:
     return array
 
 
-def dataset_yaml(splits: list[str]) -> str:
-    """The README front matter: ``configs`` (data files per split) and ``dataset_info`` (features)."""
+def declared_splits(folder: BuildFolder) -> dict[str, list[str]]:
+    """The configs that have rows in ``folder`` (in CONFIGS order), each with the splits it has
+    files of (in split order): what the README declares."""
+    declared = {}
+    for config in CONFIGS:
+        present = {folder.split_of(path) for path in folder.config_files(config)}
+        if present:
+            declared[config] = [split for split in SPLITS if split in present]
+    return declared
+
+
+def dataset_yaml(declared: Mapping[str, Sequence[str]]) -> str:
+    """The README front matter: ``configs`` (data files per split) and ``dataset_info`` (features)
+    of the ``declared`` configs and their splits (:func:`declared_splits`)."""
     import yaml
 
     configs = [
@@ -281,7 +298,7 @@ def dataset_yaml(splits: list[str]) -> str:
             **({"default": True} if config == DEFAULT_CONFIG else {}),
             "data_files": [{"split": split, "path": f"{config}/{split}-*.parquet"} for split in splits],
         }
-        for config in CONFIGS
+        for config, splits in declared.items()
     ]
-    info = [{"config_name": config, "features": features_for(config)._to_yaml_list()} for config in CONFIGS]
+    info = [{"config_name": config, "features": features_for(config)._to_yaml_list()} for config in declared]
     return str(yaml.safe_dump({"configs": configs, "dataset_info": info}, sort_keys=False, allow_unicode=True))
