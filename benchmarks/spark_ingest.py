@@ -53,7 +53,7 @@ if master == "none":
     spans = sum(PreannotateStage().run(context).counts["spans"].values())
 else:
     from newsspan.dataset.spark.preannotate import preannotate_spark
-    made = preannotate_spark(spark, out / "documents", out / "pre", options=PreannotateOptions())
+    made = preannotate_spark(spark, out / "documents.parquet", out / "pre", options=PreannotateOptions())
     spans = sum(made["spans"].values())
 preannotate_seconds = time.perf_counter() - began
 import os
@@ -114,7 +114,7 @@ def _same(spark_out: Path, local_out: Path) -> bool:
         ("pre/relations", ["annotation_id", "from_region_id", "to_region_id", "relation"]),
     )
     for name, keys in tables:
-        ours, theirs = pq.read_table(spark_out / name), pq.read_table(local_out / f"{name}.parquet")
+        ours, theirs = pq.read_table(spark_out / f"{name}.parquet"), pq.read_table(local_out / f"{name}.parquet")
         order = [(k, "ascending") for k in keys]
         if not ours.sort_by(order).equals(theirs.sort_by(order)):
             return False

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from newsspan.dataset.errors import InputError, NewsspanError
+from newsspan.dataset.io import scan_table
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import QUOTE, SAID_BY, STANCE_VALUES, TABLES
 
@@ -35,12 +36,12 @@ def scan_tables(build: Path) -> dict[str, Any]:
     import polars as pl
 
     folder = BuildFolder(build)
-    missing = [table.name for table in TABLES if not folder.table(table).is_file()]
+    missing = [table.name for table in TABLES if not folder.table(table).exists()]
     if missing:
         raise InputError(
             f"{build} is not a newsspan build (missing {', '.join(missing)}); run `newsspan build`", path=build
         )
-    frames = {table.name: pl.scan_parquet(folder.table(table)) for table in TABLES}
+    frames = {table.name: scan_table(folder.table(table)) for table in TABLES}
     frames["documents"] = frames["documents"].with_columns(outlet=pl.coalesce("outlet", "agency", pl.lit("(unknown)")))
     frames["quotes"] = _quotes(frames)
     return frames

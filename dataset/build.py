@@ -96,13 +96,14 @@ def build_corpus(
     from newsspan.dataset.pipeline import build_stages, silver_stages
 
     base = settings or Settings()
-    if base.engine.name != "local":  # the later stages read one-file tables: only ingest runs on Spark yet
-        raise ConfigError(
-            f"{base.path or 'the config'}: [engine] name = {base.engine.name!r}, but `newsspan build` runs on the "
-            'local engine only (Spark runs `newsspan ingest --engine spark`); set name = "local" for builds'
-        )
     chosen = replace(base, ingest=options, gold=gold or base.gold, build=dataset or base.build)
     silver = chosen.build.predictions_only
+    if chosen.engine.name != "local" and not silver:  # conversion, gold and agreement run on one machine
+        raise ConfigError(
+            f"{base.path or 'the config'}: [engine] name = {base.engine.name!r}, but a build from Label Studio "
+            "exports runs on the local engine only; on Spark, build a silver layer (`newsspan build --engine "
+            'spark --predictions-only`) or set name = "local"'
+        )
     if silver and exports:
         raise ConfigError(
             f"a predictions-only build publishes the rules' proposals, not human annotations, but "
@@ -119,6 +120,10 @@ def build_corpus(
         missing = [e for e in exports if not e.is_file()]  # before any work is done
         if missing:
             raise NewsspanError(f"Label Studio export {missing[0]} does not exist", path=missing[0])
+        if chosen.engine.name == "spark":  # one session for every stage that runs on it
+            from newsspan.dataset.spark.session import spark_running
+
+            stack.enter_context(spark_running(chosen.engine))
         with staged_folder(out) as staged:
             context = StageContext(
                 BuildFolder(staged),

@@ -128,7 +128,7 @@ def ingest(
     as boilerplate regions (page_regions) and its metadata (title, date, site, author, URL).
     Writes OUT/documents.parquet, OUT/quarantine.parquet (every refused article with its reason)
     and OUT/ingest.json (the summary; inputs = documents + quarantined). With --engine spark the
-    same steps run in Spark, which writes OUT/documents/ and OUT/quarantine/ as folders of Parquet
+    same steps run in Spark, which writes OUT/documents.parquet/ and OUT/quarantine.parquet/ as folders of Parquet
     part files with the same schemas and rows (in another order), and the same OUT/ingest.json.
 
     \b
@@ -138,7 +138,7 @@ def ingest(
       newsspan ingest --engine spark crawl/ --out build/crawl
     """
     from newsspan.dataset.ingest.stage import IngestStage
-    from newsspan.dataset.io import drop_table_folders, staged_files
+    from newsspan.dataset.io import staged_files
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.stage import StageContext, run_stage
 
@@ -155,7 +155,6 @@ def ingest(
             BuildFolder(staging), settings=settings, articles=paths, progress=progress, target=BuildFolder(out)
         )
         report = run_stage(IngestStage(require_documents=False), context)
-    drop_table_folders(out, ("documents", "quarantine"))  # an earlier Spark run's tables: these replace them
     print_report(ctx, report, as_json=as_json)
     if not as_json:
         stderr_console(ctx).print(f"written to {out}", markup=False)
@@ -186,6 +185,7 @@ def ingest(
     help="Publish the pre-annotation rules' proposals (a silver layer of articles no one annotated); "
     "no exports [default: build.predictions_only in newsspan.toml, else off].",
 )
+@_engine
 @_language
 @_stance_target
 @json_option
@@ -197,6 +197,7 @@ def build(
     exports: tuple[Path, ...],
     from_label_studio: bool,
     predictions_only: bool | None,
+    engine: str | None,
     language: str | None,
     stance_target: str | None,
     as_json: bool,
@@ -212,17 +213,21 @@ def build(
 
     With --predictions-only the published layer is the pre-annotation rules' proposals (ingest,
     pre-annotation, the gate, the dataset, the manifest, the card): a silver dataset whose card
-    says it is machine-made, with the rules' quality measured on development sets.
+    says it is machine-made, with the rules' quality measured on development sets. With
+    --engine spark (a silver build only), ingest and pre-annotation run on Apache Spark and write
+    their tables as folders of part files, which the later stages read where they are.
 
     \b
     Example:
       newsspan build                         # the bundled sample -> build/corpus
       newsspan build ../shared/seeds --export build/t/label-studio-export.json --out build/seeds
       newsspan build --predictions-only crawl/ --out build/silver
+      newsspan build --engine spark --predictions-only crawl/ --out build/silver
     """
     from newsspan.dataset.build import build_corpus
 
     settings = settings_of(ctx)
+    settings = replace(settings, engine=settings.engine.replace(name=engine))
     if predictions_only is not None:
         settings = replace(settings, build=settings.build.replace(predictions_only=predictions_only))
     if settings.build.predictions_only and (exports or from_label_studio):
@@ -292,15 +297,14 @@ def preannotate(
     annotator = the rules' model version; each span names the rule that fired. Send them to
     Label Studio with `newsspan label push DOCUMENTS --predictions OUT/spans.parquet`. With
     --engine spark the same rules run in Spark (repeated lines counted over the whole corpus), which
-    writes OUT/spans/, OUT/relations/ and OUT/stance/ as folders of Parquet part files with the
+    writes OUT/spans.parquet/, OUT/relations.parquet/ and OUT/stance.parquet/ as folders of Parquet part files with the
     same schemas and rows (in another order), and the same OUT/preannotate.json.
 
     \b
     Example:
       newsspan preannotate build/t/documents.parquet --out build/pre --known build/corpus/spans.parquet
-      newsspan preannotate --engine spark build/crawl/documents --out build/crawl-pre
+      newsspan preannotate --engine spark build/crawl/documents.parquet --out build/crawl-pre
     """
-    from newsspan.dataset.io import drop_table_folders
     from newsspan.dataset.preannotate import PreannotateStage
 
     spark = settings_of(ctx).engine.replace(name=engine).name == "spark"  # Spark writes each folder whole
@@ -314,8 +318,6 @@ def preannotate(
         known=known,
         spacy_model=spacy_model,
     )
-    if not spark:
-        drop_table_folders(out, ("spans", "relations", "stance"))  # an earlier Spark run's: these replace them
     print_report(ctx, report, as_json=as_json)
 
 

@@ -20,28 +20,33 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import polars as pl
 
 from newsspan.dataset.errors import InputError, OutputError
 from newsspan.dataset.schema import Table
 
 __all__ = [
     "TableWriter",
-    "drop_table_folders",
     "ensure_folder",
     "file_sha256",
     "iter_table",
     "output_lock",
     "read_table",
     "replace_folder",
+    "scan_table",
     "staged_files",
     "staged_folder",
+    "table_files",
     "table_parts",
+    "table_rows",
     "write_json",
     "write_table",
     "write_table_raw",
@@ -137,18 +142,35 @@ def iter_table(path: Path, *, schema: Table, rows: int | None = None) -> Iterato
     columns are read: a schema narrowed with ``dataclasses.replace`` reads (and sizes its batches
     by) those columns alone. ``path`` may be a folder of Parquet part files (a table Spark wrote,
     :func:`table_parts`): its parts are read in name order."""
-    if path.is_dir():
-        parts = table_parts(path)
-        if not parts:
-            raise InputError(
-                f"{path} is a folder with no Parquet part files: a table is a .parquet file or a folder of "
-                f"part-*.parquet files (as Spark writes them); rerun the stage that writes {schema.name}",
-                path=path,
-            )
-        for part in parts:
-            yield from _iter_file(part, schema, rows)
-        return
-    yield from _iter_file(path, schema, rows)
+    for part in table_files(path, table=schema.name):
+        yield from _iter_file(part, schema, rows)
+
+
+def table_files(path: Path, *, table: str = "the table") -> list[Path]:
+    """The Parquet files of the table at ``path``: the file, or a folder's part files
+    (:func:`table_parts`); a folder without any is refused naming it."""
+    if not path.is_dir():
+        return [path]
+    parts = table_parts(path)
+    if not parts:
+        raise InputError(
+            f"{path} is a folder with no Parquet part files: a table is a .parquet file or a folder of "
+            f"part-*.parquet files (as Spark writes them); rerun the stage that writes {table}",
+            path=path,
+        )
+    return parts
+
+
+def table_rows(path: Path) -> int:
+    """The rows of the table at ``path`` (a file or a folder of part files), from the footers."""
+    return sum(int(pq.read_metadata(part).num_rows) for part in table_files(path))
+
+
+def scan_table(path: Path) -> pl.LazyFrame:
+    """A polars ``LazyFrame`` over the table at ``path`` (a file or a folder of part files)."""
+    import polars as pl
+
+    return pl.scan_parquet(table_files(path))
 
 
 def table_parts(folder: Path) -> list[Path]:
@@ -306,10 +328,10 @@ def staged_folder(final: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def staged_files(final: Path) -> Iterator[Path]:
     """Yield a hidden temporary folder beside ``final``; on success its files move into
-    ``final`` (created if needed), replacing files of the same names and leaving other files of
-    ``final`` alone (a folder several commands write into, e.g. ``build/t``). The JSON summaries
-    at its top go last, after the old ones are removed first: a run killed while moving leaves
-    its summary missing, never a complete-looking mix."""
+    ``final`` (created if needed), replacing files (or Spark's table folders) of the same names
+    and leaving other files of ``final`` alone (a folder several commands write into, e.g.
+    ``build/t``). The JSON summaries at its top go last, after the old ones are removed first: a
+    run killed while moving leaves its summary missing, never a complete-looking mix."""
     with output_lock(final):
         stage = _stage_beside(final)
         try:
@@ -322,6 +344,8 @@ def staged_files(final: Path) -> Iterator[Path]:
             for path in [p for p in files if p not in summaries] + summaries:
                 target = final / path.relative_to(stage)
                 ensure_folder(target.parent)
+                if target.is_dir():  # a table Spark wrote as a folder of part files: this file replaces it
+                    shutil.rmtree(target)
                 path.replace(target)
         finally:
             shutil.rmtree(stage, ignore_errors=True)
@@ -336,12 +360,3 @@ def replace_folder(stage: Path, final: Path) -> None:
     stage.replace(final)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-
-
-def drop_table_folders(out: Path, names: Sequence[str]) -> None:
-    """Remove the tables ``names`` that Spark wrote into ``out`` as folders of part files (a local
-    run's ``NAME.parquet`` files replace them); other folders of those names are left alone."""
-    for name in names:
-        folder = out / name
-        if folder.is_dir() and any(folder.glob("part-*.parquet")):
-            shutil.rmtree(folder)

@@ -5,7 +5,8 @@ Every stage's counts under its name (``ingest``, ``convert``, ``gold``, ``agreem
 ``quality``, ``validation``, ``dataset``), the provenance the stages recorded from what they read
 (``inputs``: every article file with its sha256 as ingest read it; ``exports``: each kept Label
 Studio export), the versions of newsspan, Python and the packages that decide the output, and
-the sha256 of every file in the folder with one fingerprint over them. ``counts`` repeats the
+the sha256 of every file in the folder with one fingerprint over them, and the ``engine`` the
+row-level stages ran on (Spark with its version and master, or this process). ``counts`` repeats the
 ingest counts at the top for scripts written against earlier manifests.
 """
 
@@ -48,6 +49,7 @@ class ManifestStage:
             manifest.update(report.provenance)
         if "ingest" in context.reports:
             manifest["counts"] = context.reports["ingest"].counts
+        manifest["engine"] = _engine(context)
         manifest |= {"outputs": files, "fingerprint": fingerprint}
         write_json(manifest, folder.manifest)
         return StageReport(
@@ -56,6 +58,16 @@ class ManifestStage:
             summary=(f"fingerprint {fingerprint[:16]}",),
             files=(folder.relative(folder.manifest),),
         )
+
+
+def _engine(context: StageContext) -> dict[str, Any]:
+    """Where the row-level stages ran: Spark's name, version and master as its stages recorded
+    them, else this process."""
+    for report in context.reports.values():
+        engine = report.counts.get("engine") if isinstance(report.counts, dict) else None
+        if engine:
+            return dict(engine)
+    return {"name": "local", "version": platform.python_version()}
 
 
 def _package_version(name: str) -> str | None:

@@ -207,10 +207,9 @@ class PreannotateStage:
             counts = preannotate_with_spark(
                 documents, folder.root, settings=context.settings, lexicon=lexicon, spacy_model=spacy_model
             )
-            written = [folder.root / t.name for t in (SPANS, RELATIONS, STANCE)]
         else:
             counts = self._local(context, documents, lexicon, spacy_model)
-            written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE)]
+        written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE)]  # Spark's: folders
         write_table(ANNOTATIONS.arrow_schema.empty_table(), folder.table(ANNOTATIONS), schema=ANNOTATIONS)
         written += [folder.table(ANNOTATIONS), folder.summary(self.name)]
         lines = [f"{counts['model_version']}: {counts['documents']} documents, {counts['relations']} relations"]

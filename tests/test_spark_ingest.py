@@ -29,7 +29,7 @@ def _sorted(table: pa.Table, keys: list[str]) -> pa.Table:
 
 def _same_tables(spark_out: Path, local_out: Path) -> None:
     for name, keys in (("documents", ["doc_id"]), ("quarantine", ["source", "stage", "reason", "detail"])):
-        ours, theirs = pq.read_table(spark_out / name), pq.read_table(local_out / f"{name}.parquet")
+        ours, theirs = pq.read_table(spark_out / f"{name}.parquet"), pq.read_table(local_out / f"{name}.parquet")
         assert ours.schema.equals(theirs.schema), f"{name}: {ours.schema} != {theirs.schema}"
         assert ours.num_rows == theirs.num_rows, name
         assert _sorted(ours, keys).equals(_sorted(theirs, keys)), f"{name}: rows differ after sorting by {keys}"
@@ -53,7 +53,7 @@ def test_spark_ingest_equals_the_local_engine_on_the_sample_the_seeds_and_every_
     assert summary["files"] == local.files  # per-file provenance, in walk order
     assert summary["engine"]["name"] == "spark" and summary["engine"]["version"].startswith("4.1.")
     _same_tables(tmp_path / "spark", tmp_path / "local")
-    parts = sorted(p.name for p in (tmp_path / "spark" / "documents").iterdir())
+    parts = sorted(p.name for p in (tmp_path / "spark" / "documents.parquet").iterdir())
     assert parts and all(p.startswith("part-") and p.endswith(".parquet") for p in parts), parts  # no _SUCCESS, .crc
 
 
@@ -68,9 +68,9 @@ def test_a_later_copy_in_another_file_is_refused_naming_the_first_in_walk_order(
         (folder / name).write_text(body, encoding="utf-8")
     summary = ingest_spark(spark, [folder], tmp_path / "out", options=IngestOptions(language="en"))
     assert (summary["documents"], summary["quarantine_reasons"]) == (1, {"duplicate": 2})
-    (kept,) = pq.read_table(tmp_path / "out" / "documents").to_pylist()
+    (kept,) = pq.read_table(tmp_path / "out" / "documents.parquet").to_pylist()
     assert kept["source"] == "in/a.txt"
-    details = sorted(pq.read_table(tmp_path / "out" / "quarantine").column("detail").to_pylist())
+    details = sorted(pq.read_table(tmp_path / "out" / "quarantine.parquet").column("detail").to_pylist())
     assert details[0].startswith("in/b.txt: same normalized text as document") and "(in/a.txt)" in details[0]
     assert details[1].startswith("in/c.txt: ") and "(in/a.txt)" in details[1]
 
@@ -84,13 +84,16 @@ def test_the_ingest_command_with_engine_spark_and_back_to_local(spark, runner, s
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["documents"] == 5 and report["engine"]["name"] == "spark"
-    assert sorted(p.name for p in out.iterdir()) == ["documents", "ingest.json", "quarantine"]
+    names = ["documents.parquet", "ingest.json", "quarantine.parquet"]  # the same names, tables as folders
+    assert sorted(p.name for p in out.iterdir()) == names
+    assert (out / "documents.parquet").is_dir()
     result = runner.invoke(cli, ["ingest", str(seeds_dir), "--out", str(out)])  # the local engine replaces them
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["documents.parquet", "ingest.json", "quarantine.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == names and (out / "documents.parquet").is_file()
     result = runner.invoke(cli, ["ingest", "--engine", "spark", str(seeds_dir), "--out", str(out)])  # and back
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["documents", "ingest.json", "quarantine"]
+    assert sorted(p.name for p in out.iterdir()) == names and (out / "documents.parquet").is_dir()
+    assert pq.read_table(out / "documents.parquet").num_rows == 5
 
 
 def test_without_pyspark_the_error_names_the_install_line(monkeypatch):
@@ -142,15 +145,18 @@ def test_the_engine_table_is_checked_on_load():
         Settings.from_mapping({"engine": {"conf": {"executor.memory": "4g"}}}, where="newsspan.toml")
 
 
-def test_a_build_refuses_the_spark_engine_until_its_later_stages_run_there(runner, tmp_path):
+def test_a_build_from_exports_refuses_the_spark_engine_before_any_work(runner, tmp_path):
     from newsspan.dataset.cli import cli
 
     config = tmp_path / "newsspan.toml"
     config.write_text('[engine]\nname = "spark"\n', encoding="utf-8")
     result = runner.invoke(cli, ["--config", str(config), "build", "--out", str(tmp_path / "corpus")])
-    assert result.exit_code != 0
-    assert "[engine] name = 'spark', but `newsspan build` runs on the local engine only" in result.stderr
+    assert result.exit_code == 1
+    assert "[engine] name = 'spark', but a build from Label Studio exports runs on the local engine" in result.stderr
+    assert "newsspan build --engine spark --predictions-only" in result.stderr  # the way out
     assert not (tmp_path / "corpus").exists()
+    result = runner.invoke(cli, ["build", "--engine", "spark", "--out", str(tmp_path / "corpus")])
+    assert result.exit_code == 1 and "runs on the local engine only" in result.stderr  # the flag too
 
 
 def test_a_table_folder_appears_only_when_spark_has_written_it_whole(tmp_path):
@@ -176,11 +182,12 @@ def test_a_table_folder_appears_only_when_spark_has_written_it_whole(tmp_path):
         def __init__(self, fail: bool) -> None:
             self.write = Writer(fail)
 
-    folder = tmp_path / "documents"
+    folder = tmp_path / "documents.parquet"
+    folder.write_bytes(b"a local run's one-file table")  # replaced by the folder, once it is complete
     write_parquet(Frame(fail=False), folder)
     assert sorted(p.name for p in folder.iterdir()) == ["part-00000.parquet"]  # no _SUCCESS, no .crc
     (folder / "part-00000.parquet").write_bytes(b"old")
     with pytest.raises(RuntimeError, match="executor lost"):
         write_parquet(Frame(fail=True), folder)
     assert (folder / "part-00000.parquet").read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["documents"]
+    assert [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")] == ["documents.parquet"]

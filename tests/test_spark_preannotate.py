@@ -91,7 +91,7 @@ def _same(spark_out: Path, local_out: Path) -> None:
         ("relations", ["annotation_id", "from_region_id", "to_region_id", "relation"]),
         ("stance", ["annotation_id"]),
     ):
-        ours, theirs = pq.read_table(spark_out / name), pq.read_table(local_out / f"{name}.parquet")
+        ours, theirs = pq.read_table(spark_out / f"{name}.parquet"), pq.read_table(local_out / f"{name}.parquet")
         assert ours.schema.equals(theirs.schema), f"{name}: {ours.schema} != {theirs.schema}"
         order = [(k, "ascending") for k in keys]
         assert ours.sort_by(order).equals(theirs.sort_by(order)), f"{name}: rows differ after sorting by {keys}"
@@ -107,9 +107,9 @@ def test_spark_preannotate_equals_the_local_engine_on_spark_ingested_part_files(
     from newsspan.dataset.stage import StageContext
 
     wire = _wire(tmp_path / "wire")
-    with sample_articles() as sample:  # Spark's documents/ folder: part files, documents in several partitions
+    with sample_articles() as sample:  # Spark's documents.parquet/ folder: documents in several part files
         ingest_spark(spark, [sample, seeds_dir, DATA / "html_pages", wire], tmp_path / "crawl", options=IngestOptions())
-    documents = tmp_path / "crawl" / "documents"
+    documents = tmp_path / "crawl" / "documents.parquet"
     assert len(list(documents.glob("part-*.parquet"))) > 1
     known = tmp_path / "known.parquet"  # a lexicon entry, so propagation runs on both engines
     from newsspan.dataset.schema import SPANS
@@ -131,7 +131,7 @@ def test_spark_preannotate_equals_the_local_engine_on_spark_ingested_part_files(
     assert summary == local.counts
     assert summary["spans"]["QUOTE"] > 0 and summary["relations"] > 0
     _same(tmp_path / "spark", tmp_path / "local")
-    spans = pq.read_table(tmp_path / "spark" / "spans").to_pylist()
+    spans = pq.read_table(tmp_path / "spark" / "spans.parquet").to_pylist()
     footers = [s for s in spans if s["text"] == FOOTER]
     assert len(footers) == 9, "the footer of every wire story"
     assert {(s["label"], s["rule"]) for s in footers} == {("NAVIGATION", "repeated_line:1.00")}, "found by repetition"
@@ -148,16 +148,11 @@ def test_the_preannotate_command_with_engine_spark_and_back_to_local(spark, runn
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert report["documents"] == 9 and report["engine"]["name"] == "spark"
-    assert sorted(p.name for p in out.iterdir()) == [
-        "annotations.parquet",
-        "preannotate.json",
-        "relations",
-        "spans",
-        "stance",
-    ]
+    names = ["annotations.parquet", "preannotate.json", "relations.parquet", "spans.parquet", "stance.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == names and (out / "spans.parquet").is_dir()
     result = runner.invoke(cli, ["preannotate", str(documents), "--out", str(out)])  # the local engine replaces them
     assert result.exit_code == 0, result.output
-    names = ["annotations.parquet", "preannotate.json", "relations.parquet", "spans.parquet", "stance.parquet"]
+    assert (out / "spans.parquet").is_file()
     assert sorted(p.name for p in out.iterdir()) == names
 
 
@@ -181,4 +176,39 @@ def test_the_stage_reads_engine_from_settings(tmp_path, monkeypatch):
         StageContext(BuildFolder(tmp_path), settings=settings, options={"documents": tmp_path / "d"})
     )
     assert called == {"documents": tmp_path / "d", "engine": "spark", "strings": 0}
-    assert report.files == ("spans", "relations", "stance", "annotations.parquet", "preannotate.json")
+    names = ("spans.parquet", "relations.parquet", "stance.parquet", "annotations.parquet", "preannotate.json")
+    assert report.files == names
+
+
+@pytest.mark.integration
+def test_a_silver_build_on_spark_equals_the_local_one(spark, runner, seeds_dir, tmp_path):
+    # ingest and the rules on Spark (tables as folders of part files), the gate, the dataset and
+    # the card on their part files: the same tables, configs and counts as on one machine
+    from newsspan.dataset.cli import cli
+
+    wire = _wire(tmp_path / "wire")
+    built = {}
+    for engine in ("spark", "local"):
+        out = tmp_path / engine
+        args = ["build", "--engine", engine, "--predictions-only", str(seeds_dir), str(wire), "--out", str(out)]
+        result = runner.invoke(cli, [*args, "--language", "en", "--json"])
+        assert result.exit_code == 0, result.output
+        built[engine] = json.loads(result.stdout)
+    spark_out, local_out = tmp_path / "spark", tmp_path / "local"
+    assert (spark_out / "spans.parquet").is_dir() and (spark_out / "documents.parquet").is_dir()
+    assert built["spark"]["engine"]["name"] == "spark" and built["spark"]["engine"]["version"].startswith("4.1.")
+    assert built["local"]["engine"]["name"] == "local"
+    for stage in ("preannotate", "dataset", "validation"):
+        ours, theirs = dict(built["spark"][stage]), dict(built["local"][stage])
+        ours.pop("engine", None)
+        assert ours == theirs, stage
+    assert built["spark"]["ingest"]["documents"] == built["local"]["ingest"]["documents"] == 14
+    _same(spark_out, local_out)
+    documents = pq.read_table(spark_out / "documents.parquet").sort_by("doc_id")
+    assert documents.equals(pq.read_table(local_out / "documents.parquet").sort_by("doc_id"))
+    configs = sorted(p.relative_to(local_out) for p in local_out.glob("*/*.parquet"))
+    assert configs == sorted(p.relative_to(spark_out) for p in spark_out.glob("*/*.parquet") if p.parent.suffix == "")
+    for config in configs:  # the dataset's files: the same rows in the same order
+        assert pq.read_table(spark_out / config).equals(pq.read_table(local_out / config)), config
+    card = (spark_out / "README.md").read_text(encoding="utf-8")
+    assert "**Machine-made (silver) annotations.**" in card

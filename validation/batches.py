@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 from pyarrow import ipc
 
 from newsspan.dataset.errors import InputError, NewsspanError
+from newsspan.dataset.io import table_files
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import Table
 
@@ -57,14 +58,15 @@ class Batching:
 
 
 def table_path(folder: Path, table: Table) -> Path:
-    """The table's Parquet file in ``folder``, refused (as the stage's input error) when it is
-    missing or lacks a column that cannot be filled with nulls."""
+    """The table's Parquet file in ``folder`` (or Spark's folder of part files of that name),
+    refused (as the stage's input error) when it is missing or lacks a column that cannot be
+    filled with nulls."""
     path = BuildFolder(folder).table(table)
-    if not path.is_file():
+    if not path.exists():
         raise InputError(
             f"{folder} has no {table.file_name}; validate a `newsspan build` or `label convert` folder", path=path
         )
-    names = set(pq.read_schema(path).names)
+    names = set(pq.read_schema(table_files(path, table=table.name)[0]).names)
     missing = [c.name for c in table.columns if not c.nullable and c.name not in names]
     if missing:
         raise InputError(
@@ -80,24 +82,30 @@ def table_batches(
     nullable column existed reads that column as nulls, cast to the schema (as ``read_table`` does).
     An empty table gives one empty batch, so a frame always has its columns."""
     names = columns or table.column_names
-    handle = pq.ParquetFile(path, pre_buffer=False)  # pre-buffering keeps every row group read so far
-    present = set(handle.schema_arrow.names)
-    complete = set(table.column_names) <= present
-    offset = 0
-    with handle:
-        batches = handle.iter_batches(batch_size=rows, columns=[n for n in names if n in present])
-        first = True
-        for batch in batches:
-            if batch.num_rows == 0 and not first:
-                continue
-            box = [_frame(batch, table, names, complete, offset)]
-            del batch  # while this waits, only the caller holds the frame: one it has dropped is freed
-            offset += box[0].height
-            first = False
-            yield box.pop()
-        if first:
-            empty = handle.schema_arrow.empty_table().select([n for n in names if n in present])
-            yield _frame(empty, table, names, complete, 0)
+    offset, first, empty = 0, True, None
+    for part in table_files(path, table=table.name):  # a file, or the part files Spark wrote
+        handle = pq.ParquetFile(part, pre_buffer=False)  # pre-buffering keeps every row group read so far
+        present = set(handle.schema_arrow.names)
+        complete = set(table.column_names) <= present
+        with handle:
+            for batch in handle.iter_batches(batch_size=rows, columns=[n for n in names if n in present]):
+                if batch.num_rows == 0:
+                    continue
+                box = [_frame(batch, table, names, complete, offset)]
+                del batch  # while this waits, only the caller holds the frame: one it has dropped is freed
+                offset += box[0].height
+                first = False
+                yield box.pop()
+            if empty is None:
+                empty = _frame(
+                    handle.schema_arrow.empty_table().select([n for n in names if n in present]),
+                    table,
+                    names,
+                    complete,
+                    0,
+                )
+    if first and empty is not None:
+        yield empty
 
 
 def _frame(

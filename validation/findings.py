@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import pyarrow.parquet as pq
 
+from newsspan.dataset.io import scan_table, table_rows
 from newsspan.dataset.schema import DOCUMENTS, LAYERS, QUOTE, RELATION_TYPES, RELATIONS, SAID_BY, SPANS, STANCE, Table
 from newsspan.validation.batches import ROW, Batching, Spill, table_batches
 
@@ -88,7 +88,7 @@ def _repeated(ids: pl.Series) -> pl.Series:
 
 def _repeated_ids(path: Path, column: str) -> pl.Series:
     """The values of ``column`` that occur more than once (polars' streaming engine: ids only)."""
-    counts = pl.scan_parquet(path).group_by(column).len().filter(pl.col("len") > 1).drop_nulls(column)
+    counts = scan_table(path).group_by(column).len().filter(pl.col("len") > 1).drop_nulls(column)
     return counts.select(column).collect(engine="streaming")[column]
 
 
@@ -122,7 +122,7 @@ def _text(paths: dict[str, Path], documents: pl.DataFrame, batching: Batching, s
 def _by_annotation(
     paths: dict[str, Path], batching: Batching, scratch: Path
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    parts = batching.parts(pq.read_metadata(paths["spans"]).num_rows)
+    parts = batching.parts(table_rows(paths["spans"]))
     spills: dict[str, Spill] = {}
     for table, columns in (
         (SPANS, _SPAN_KEYS),
@@ -242,9 +242,9 @@ def _stance(stance: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
 
 def _gold_documents(paths: dict[str, Path]) -> pl.DataFrame:
     """Every document with gold spans (ids only), with whether it has a gold document stance."""
-    gold = pl.scan_parquet(paths["spans"]).filter(pl.col("origin") == "gold").select("doc_id").unique()
+    gold = scan_table(paths["spans"]).filter(pl.col("origin") == "gold").select("doc_id").unique()
     with_stance = (
-        pl.scan_parquet(paths["stance"])
+        scan_table(paths["stance"])
         .filter((pl.col("origin") == "gold") & (pl.col("scope") == "document"))
         .select("doc_id", pl.lit(True).alias("has_document_stance"))
         .unique(subset=["doc_id"])

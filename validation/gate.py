@@ -23,6 +23,7 @@ from typing import Any
 
 import polars as pl
 
+from newsspan.dataset.io import scan_table
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, QUARANTINE, RELATIONS, SPANS, STANCE
 from newsspan.validation.batches import ROW, Batching, table_batches, table_path
 from newsspan.validation.findings import find
@@ -91,7 +92,7 @@ def validate_tables(
     it renders without its CDN styles)."""
     batching = batching or Batching()
     paths = {t.name: table_path(folder, t) for t in (DOCUMENTS, SPANS, RELATIONS, STANCE, ANNOTATIONS, QUARANTINE)}
-    quarantine = pl.scan_parquet(paths["quarantine"]).group_by("stage", "reason").len().sort("stage", "reason")
+    quarantine = scan_table(paths["quarantine"]).group_by("stage", "reason").len().sort("stage", "reason")
     counts = {
         f"{row['stage']}/{row['reason']}": row["len"] for row in quarantine.collect(engine="streaming").to_dicts()
     }

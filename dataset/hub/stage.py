@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from newsspan.dataset.config import BuildOptions
 from newsspan.dataset.hub.batches import PartJob
 from newsspan.dataset.hub.stories import Traces
-from newsspan.dataset.io import iter_table
+from newsspan.dataset.io import iter_table, table_rows
 from newsspan.dataset.labels import Origin
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.parts import DocumentParts
@@ -122,7 +121,7 @@ def _default_count(documents: Path) -> int:
     from newsspan.dataset.hub.workers import default_workers
 
     try:
-        rows = int(pq.read_metadata(documents).num_rows)
+        rows = table_rows(documents)
     except (OSError, pa.ArrowInvalid):
         return 1  # reading the table says what is wrong with it
     count = default_workers() if rows >= WORKERS_FROM else 1

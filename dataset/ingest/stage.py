@@ -74,11 +74,11 @@ class IngestStage:
             from newsspan.dataset.spark.ingest import ingest_with_spark
 
             counts = ingest_with_spark(paths, folder.root, settings=context.settings)
-            files, written = counts.pop("files"), (folder.root / "documents", folder.root / "quarantine")
+            files = counts.pop("files")
         else:
             summary = ingest_to_folder(paths, folder.root, options=context.settings.ingest, progress=context.progress)
             counts, files = summary.as_dict(), list(summary.files)
-            written = (folder.table(DOCUMENTS), folder.table(QUARANTINE))
+        written = (folder.table(DOCUMENTS), folder.table(QUARANTINE))  # Spark's: folders of part files
         if self.require_documents and counts["documents"] == 0:
             raise NewsspanError(
                 f"no article was accepted from {len(paths)} input(s) ({counts['quarantined']} quarantined: "

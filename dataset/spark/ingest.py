@@ -14,7 +14,8 @@ Three passes, every decision and message made by ingest's own code:
    the refusal is the one a local run writes.
 
 The documents and quarantine tables are written by Spark as folders of Parquet part files with the
-schemas' Arrow types, and ``ingest.json`` last, with counts that reconcile as on one machine.
+schemas' Arrow types, named as a local run's files are (``documents.parquet/``: every reader of a
+table takes either), and ``ingest.json`` last, with counts that reconcile as on one machine.
 """
 
 from __future__ import annotations
@@ -108,19 +109,23 @@ def _duplicate_refusals(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.Record
 
 
 def write_parquet(frame: Any, folder: Path) -> None:
-    """Write a Spark DataFrame as ``folder``/part-*.parquet, appearing only when complete."""
+    """Write a Spark DataFrame as ``folder``/part-*.parquet, appearing only when complete; it
+    replaces what was there, a local run's one-file table of that name too."""
     partial = folder.with_name(f".{folder.name}.partial")
     shutil.rmtree(partial, ignore_errors=True)
     frame.write.mode("overwrite").parquet(str(partial))
     for marker in [*partial.glob(".*.crc"), partial / "_SUCCESS"]:
         marker.unlink(missing_ok=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    else:
+        folder.unlink(missing_ok=True)
     partial.rename(folder)
 
 
 def ingest_spark(spark: Any, paths: Sequence[Path], out: Path, *, options: IngestOptions) -> dict[str, Any]:
-    """Ingest ``paths`` into ``out`` on ``spark``: ``documents/``, ``quarantine/`` (Parquet part
-    files) and ``ingest.json``; returns the summary (the same counts as a local run)."""
+    """Ingest ``paths`` into ``out`` on ``spark``: ``documents.parquet/``, ``quarantine.parquet/``
+    (folders of Parquet part files) and ``ingest.json``; returns the summary (the same counts as a local run)."""
     from newsspan.dataset.ingest.walker import discover_inputs
 
     out.mkdir(parents=True, exist_ok=True)
@@ -164,12 +169,12 @@ def _write(spark: Any, combined: Any, inputs: Any, out: Path) -> dict[str, Any]:
     tables = {"documents": (kept, DOCUMENTS), "quarantine": (quarantine, QUARANTINE)}
     for name, (frame, table) in tables.items():
         schema = table.arrow_schema
-        write_parquet(frame.mapInArrow(strict(schema, name), spark_schema(schema)), out / name)
+        write_parquet(frame.mapInArrow(strict(schema, name), spark_schema(schema)), out / table.file_name)
     read = "kind = 'document' or kind = 'quarantine'"  # the worker pass: one row per input it read
     tally = (  # the counts, from the written tables and the cached pass
-        spark.read.parquet(str(out / "documents"))
+        spark.read.parquet(str(out / DOCUMENTS.file_name))
         .select(sf.lit("document").alias("kind"), sf.col("encoding").alias("key"))
-        .union(spark.read.parquet(str(out / "quarantine")).select(sf.lit("quarantine"), sf.col("reason")))
+        .union(spark.read.parquet(str(out / QUARANTINE.file_name)).select(sf.lit("quarantine"), sf.col("reason")))
         .union(combined.where(read).select(sf.lit("input"), sf.lit(None).cast("string")))
         .groupBy("kind", "key")
         .count()
@@ -201,12 +206,9 @@ def _write(spark: Any, combined: Any, inputs: Any, out: Path) -> dict[str, Any]:
 
 
 def ingest_with_spark(paths: Sequence[Path], out: Path, *, settings: Any) -> dict[str, Any]:
-    """Start a session from ``settings.engine``, ingest, stop it. A local run's ``documents.parquet``
-    and ``quarantine.parquet`` in ``out`` are removed: the Spark tables replace them."""
+    """Start a session from ``settings.engine``, ingest, stop it (the table folders replace a local
+    run's files of the same names)."""
     from newsspan.dataset.spark.session import spark_running
 
     with spark_running(settings.engine) as spark:
-        summary = ingest_spark(spark, paths, out, options=settings.ingest)
-    for name in ("documents", "quarantine"):
-        (out / f"{name}.parquet").unlink(missing_ok=True)
-    return summary
+        return ingest_spark(spark, paths, out, options=settings.ingest)

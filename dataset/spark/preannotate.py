@@ -13,8 +13,8 @@ Two passes over the documents, every proposal made by :mod:`newsspan.dataset.pre
    :func:`~newsspan.dataset.preannotate.preannotate_documents` with those repeated lines
    (broadcast), yielding spans, relations and the documents whose prose went to boilerplate.
 
-``spans/``, ``relations/`` and ``stance/`` (empty: the rules propose no stance) are written as
-folders of Parquet part files with the schemas' Arrow types, and ``preannotate.json`` last, with
+``spans.parquet/``, ``relations.parquet/`` and ``stance.parquet/`` (empty: the rules propose no
+stance) are written as folders of Parquet part files with the schemas' Arrow types, and ``preannotate.json`` last, with
 the counts a local run writes plus the engine.
 """
 
@@ -153,7 +153,8 @@ def preannotate_spark(
     spacy_model: str | None = None,
 ) -> dict[str, Any]:
     """Pre-annotate the documents table ``documents`` (a file, or a folder of part files) into
-    ``out`` on ``spark``: ``spans/``, ``relations/``, ``stance/`` and ``preannotate.json``;
+    ``out`` on ``spark``: ``spans.parquet/``, ``relations.parquet/``, ``stance.parquet/`` (folders
+    of part files) and ``preannotate.json``;
     returns the summary (the counts of a local run, plus the engine)."""
     from pyspark.sql import functions as sf
 
@@ -171,9 +172,9 @@ def preannotate_spark(
         proposals.count()  # the rules run once, here: the writes and the counts read the cache
         for kind, table in (("span", SPANS), ("relation", RELATIONS)):
             rows, name, schema = proposals.where(f"kind = '{kind}'"), table.name, table.arrow_schema
-            write_parquet(rows.mapInArrow(strict(schema, name), spark_schema(schema)), out / name)
+            write_parquet(rows.mapInArrow(strict(schema, name), spark_schema(schema)), out / table.file_name)
         empty = spark.createDataFrame([], spark_schema(STANCE.arrow_schema))
-        write_parquet(empty, out / "stance")
+        write_parquet(empty, out / STANCE.file_name)
         labels = proposals.where("kind = 'span'").groupBy("label").count().collect()
         relations = proposals.where("kind = 'relation'").count()
         lossy = proposals.where("kind = 'lossy'")
@@ -205,14 +206,12 @@ def preannotate_with_spark(
     lexicon: EntityLexicon | None = None,
     spacy_model: str | None = None,
 ) -> dict[str, Any]:
-    """Start a session from ``settings.engine``, pre-annotate, stop it. A local run's tables in
-    ``out`` are removed: the Spark folders replace them."""
+    """Start a session from ``settings.engine``, pre-annotate, stop it (the table folders replace
+    a local run's files of the same names)."""
     from newsspan.dataset.spark.session import spark_running
 
     with spark_running(settings.engine) as spark:
         summary = preannotate_spark(
             spark, documents, out, options=settings.preannotate, lexicon=lexicon, spacy_model=spacy_model
         )
-    for table in (SPANS, RELATIONS, STANCE):
-        (out / table.file_name).unlink(missing_ok=True)
     return summary
