@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsspan.dataset.io import iter_table
+from newsspan.dataset.labels import Origin
 from newsspan.dataset.layout import BuildFolder
 from newsspan.dataset.schema import ANNOTATIONS, DOCUMENTS, SPANS, STANCE, Table
 
@@ -70,7 +71,7 @@ def corpus_facts(
     split_of: Mapping[str, Path],
     default_split: str,
     rows: int = ROWS,
-    published: str = "gold",
+    published: Origin = "gold",
 ) -> CorpusFacts:
     """The corpus figures of the build in ``folder``, reading ``rows`` rows at a time;
     ``split_of`` maps a split to its default-config file (whose doc ids are that split's), and
@@ -179,7 +180,7 @@ class _Gold:
     provenance and gold document stance per (outlet, value), summed over batches."""
 
     def __init__(
-        self, lookup: Any, names: dict[str, int], *, split_names: list[str], default_split: str, published: str
+        self, lookup: Any, names: dict[str, int], *, split_names: list[str], default_split: str, published: Origin
     ) -> None:
         from newsspan.cards.plots import outlet_label
 

@@ -20,6 +20,7 @@ from newsspan.cards.plots import render_plots
 from newsspan.dataset.errors import NewsspanError
 from newsspan.dataset.hub.features import CONFIGS, DEFAULT_CONFIG, features_for
 from newsspan.dataset.hub.splits import SPLITS
+from newsspan.dataset.hub.writer import dataset_yaml, declared_splits
 from newsspan.dataset.layout import ALL, BuildFolder
 from newsspan.dataset.markdown import code, inline
 from newsspan.dataset.schema import LAYERS, STANCE_VALUES
@@ -45,8 +46,6 @@ def _fmt(value: Any) -> str:
 
 def write_card(root: Path, *, pretty_name: str = "newsspan corpus", license_id: str = LICENSE) -> Path:
     """Render the card into the build folder ``root`` (README.md with its plots); returns the path."""
-    from newsspan.dataset.hub.writer import dataset_yaml, declared_splits
-
     folder = BuildFolder(root)
     card, metadata, rows = render_card(root, pretty_name=pretty_name, license_id=license_id)
     problems = validate_metadata(metadata, rows=rows)
@@ -68,13 +67,11 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
     manifest = _json(folder.manifest)
     published = (manifest.get("dataset") or {}).get("published", "gold")
     silver = published == "prediction"  # a predictions-only build: the rules' proposals, not gold
-    splits = _splits(folder)
+    declared = declared_splits(folder)
+    splits = declared.get(DEFAULT_CONFIG, [])  # the default config has every document: every split
     facts = corpus_facts(
         folder, split_of=_split_documents(folder, splits), default_split=(splits or SPLITS)[0], published=published
     )
-    from newsspan.dataset.hub.writer import declared_splits
-
-    declared = declared_splits(folder)
     configs = [_config(folder, name, splits) for name in declared]
     plots = render_plots(
         folder,
@@ -97,6 +94,7 @@ def render_card(root: Path, *, pretty_name: str, license_id: str) -> tuple[str, 
         "languages": [inline(language) for language in facts.languages] or ["unknown"],
         "language_stated": facts.language_stated,
         "layer_labels": {layer.name: list(layer.label_names) for layer in LAYERS},
+        "found_labels": {layer.name: [n for n in layer.label_names if facts.gold_labels[n]] for layer in LAYERS},
         "stance_values": list(STANCE_VALUES),
         "gold_spans": facts.gold_spans,
         "human_annotations": facts.human_annotations,
@@ -133,12 +131,6 @@ def _bibtex(text: str) -> str:
     for char in "&%$#_":
         value = value.replace(char, "\\" + char)
     return value
-
-
-def _splits(folder: BuildFolder) -> list[str]:
-    """The splits the build has, in the schema's order."""
-    names = {folder.split_of(p) for p in folder.config_files(DEFAULT_CONFIG)}
-    return [s for s in SPLITS if s in names]
 
 
 def _config(folder: BuildFolder, name: str, splits: list[str]) -> dict[str, Any]:

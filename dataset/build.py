@@ -107,8 +107,8 @@ def build_corpus(
     if silver and exports:
         raise ConfigError(
             f"a predictions-only build publishes the rules' proposals, not human annotations, but "
-            f"{len(exports)} Label Studio export(s) were given ({exports[0]}); build without --predictions-only "
-            "to publish them, or without the exports for a silver layer"
+            f"{len(exports)} Label Studio export(s) were given ({exports[0]}); drop --predictions-only (or "
+            "build.predictions_only in newsspan.toml) to publish them, or drop --export for a silver layer"
         )
     with contextlib.ExitStack() as stack:
         if not paths:

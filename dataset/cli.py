@@ -230,10 +230,9 @@ def build(
     settings = replace(settings, engine=settings.engine.replace(name=engine))
     if predictions_only is not None:
         settings = replace(settings, build=settings.build.replace(predictions_only=predictions_only))
-    if settings.build.predictions_only and (exports or from_label_studio):
-        given = "--from-label-studio" if from_label_studio else "--export"
+    if settings.build.predictions_only and from_label_studio:  # before the pull (build_corpus refuses --export)
         raise click.UsageError(
-            f"--predictions-only publishes the rules' proposals, not human annotations: drop {given}, "
+            "--predictions-only publishes the rules' proposals, not human annotations: drop --from-label-studio, "
             "or drop --predictions-only (or build.predictions_only in newsspan.toml) to publish the annotations"
         )
     options = _ingest_options(settings, language=language, stance_target=stance_target)
@@ -292,9 +291,10 @@ def preannotate(
 ) -> None:
     """Propose boilerplate, quotes (with speakers, cues, relations) and entities for DOCUMENTS.
 
-    DOCUMENTS is a documents table: a documents.parquet, or the documents/ folder Spark's ingest
-    writes. Writes OUT/spans.parquet and OUT/relations.parquet with origin = prediction and
-    annotator = the rules' model version; each span names the rule that fired. Send them to
+    DOCUMENTS is a documents table: a documents.parquet file, or the folder of that name Spark's
+    ingest writes. Writes OUT/spans.parquet and OUT/relations.parquet with origin = prediction and
+    annotator = the rules' model version (each span names the rule that fired), an empty
+    OUT/stance.parquet (no rule proposes stance) and OUT/annotations.parquet (no one annotated). Send them to
     Label Studio with `newsspan label push DOCUMENTS --predictions OUT/spans.parquet`. With
     --engine spark the same rules run in Spark (repeated lines counted over the whole corpus), which
     writes OUT/spans.parquet/, OUT/relations.parquet/ and OUT/stance.parquet/ as folders of Parquet part files with the

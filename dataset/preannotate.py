@@ -202,11 +202,14 @@ class PreannotateStage:
         documents = given.get("documents") or folder.table(DOCUMENTS)
         lexicon = entity_lexicon(read_table(known, schema=SPANS) if known is not None else None)
         if context.settings.engine.name == "spark":  # the same rules, wired by Spark (tables as folders)
-            from newsspan.dataset.spark.preannotate import preannotate_with_spark
+            from newsspan.dataset.spark.preannotate import preannotate_spark
+            from newsspan.dataset.spark.session import spark_running
 
-            counts = preannotate_with_spark(
-                documents, folder.root, settings=context.settings, lexicon=lexicon, spacy_model=spacy_model
-            )
+            with spark_running(context.settings.engine) as spark:  # a build's own session, if it runs one
+                options = context.settings.preannotate
+                counts = preannotate_spark(
+                    spark, documents, folder.root, options=options, lexicon=lexicon, spacy_model=spacy_model
+                )
         else:
             counts = self._local(context, documents, lexicon, spacy_model)
         written = [folder.table(SPANS), folder.table(RELATIONS), folder.table(STANCE)]  # Spark's: folders

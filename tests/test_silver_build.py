@@ -37,6 +37,7 @@ def test_the_published_layer_is_the_rules_proposals(silver: Path) -> None:
     manifest = json.loads((silver / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["dataset"]["published"] == "prediction"
     assert manifest["preannotate"]["model_version"] == MODEL_VERSION  # the rules are recorded
+    assert manifest["engine"]["name"] == "local"  # where the rules ran
     assert "convert" not in manifest and "gold" not in manifest  # nothing to convert or adjudicate
     spans = pq.read_table(silver / "spans.parquet")
     assert set(spans["origin"].to_pylist()) == {"prediction"}
@@ -80,6 +81,7 @@ def test_the_card_says_machine_made_and_shows_the_measured_quality(silver: Path)
         assert f"| `{figure.set_name}` | `{figure.figure}` | {figure.description} | {figure.value:.3f} |" in body
     predicted = json.loads((silver / "manifest.json").read_text(encoding="utf-8"))["preannotate"]["spans"]
     assert f"{sum(predicted.values())} predicted spans, no human annotations" in body
+    assert "the rules proposed DATE)" in body  # the entity labels this build has, from its spans
 
 
 def test_a_card_of_rules_of_another_version_says_not_measured(silver: Path, tmp_path: Path) -> None:
@@ -103,8 +105,12 @@ def test_predictions_only_refuses_exports_and_comes_from_the_config(runner, tmp_
 
     with sample_export() as export:
         refused = runner.invoke(cli, ["build", "--predictions-only", "--export", str(export), "--out", str(tmp_path)])
-    assert refused.exit_code == 2
-    assert "--predictions-only publishes the rules' proposals" in refused.stderr and "drop --export" in refused.stderr
+    assert refused.exit_code == 1  # build_corpus refuses it, for the API as for the command
+    assert "a predictions-only build publishes the rules' proposals" in refused.stderr
+    assert "drop --export" in refused.stderr and "drop --predictions-only" in refused.stderr
+    pulled = runner.invoke(cli, ["build", "--predictions-only", "--from-label-studio", "--out", str(tmp_path)])
+    assert pulled.exit_code == 2 and "drop --from-label-studio" in pulled.stderr  # refused before any pull
+    assert not list(tmp_path.iterdir())
     config = tmp_path / "newsspan.toml"
     config.write_text("[build]\npredictions_only = true\n", encoding="utf-8")
     out = tmp_path / "seeds"
@@ -150,3 +156,25 @@ def test_the_analyses_read_the_predictions_of_a_silver_build(silver: Path) -> No
     table = quotes_by_speaker(silver).collect()
     spans = pq.read_table(silver / "spans.parquet")
     assert int(table["quotes"].sum()) == spans.filter(pc.equal(spans["label"], "QUOTE")).num_rows
+
+
+def test_the_gate_gives_the_same_counts_on_tables_written_as_part_files(silver: Path, tmp_path: Path) -> None:
+    # a Spark build's tables are folders of part files: the gate reads them as the one-file tables
+    import shutil
+
+    from newsspan.validation.gate import validate_tables
+
+    copy = tmp_path / "parts"
+    shutil.copytree(silver, copy)
+    for name in ("documents", "spans", "relations"):
+        table = pq.read_table(copy / f"{name}.parquet")
+        (copy / f"{name}.parquet").unlink()
+        (copy / f"{name}.parquet").mkdir()
+        half = table.num_rows // 2
+        for number, part in enumerate((table.slice(0, half), table.slice(half))):
+            pq.write_table(part, copy / f"{name}.parquet" / f"part-{number:05d}.parquet")
+    whole, parts = validate_tables(silver), validate_tables(copy)
+    assert [(r.rule_id, r.checked, r.failed) for r in parts.rules] == [
+        (r.rule_id, r.checked, r.failed) for r in whole.rules
+    ]
+    assert sum(r.checked for r in parts.rules) > 0

@@ -157,8 +157,11 @@ def test_the_preannotate_command_with_engine_spark_and_back_to_local(spark, runn
 
 
 def test_the_stage_reads_engine_from_settings(tmp_path, monkeypatch):
-    # [engine] name = "spark" sends the stage to the Spark path (here a stand-in), with the settings
+    # [engine] name = "spark" sends the stage to the Spark path (here stand-ins), with the settings
+    import contextlib
+
     import newsspan.dataset.spark.preannotate as spark_preannotate
+    import newsspan.dataset.spark.session as spark_session
     from newsspan.dataset.config import EngineOptions
     from newsspan.dataset.layout import BuildFolder
     from newsspan.dataset.preannotate import PreannotateStage
@@ -166,16 +169,28 @@ def test_the_stage_reads_engine_from_settings(tmp_path, monkeypatch):
 
     called = {}
 
-    def fake(documents, out, *, settings, lexicon, spacy_model):
-        called.update(documents=documents, engine=settings.engine.name, strings=len(lexicon))
+    @contextlib.contextmanager
+    def running(engine):
+        called["engine"] = engine.name
+        yield "session"
+
+    def fake(spark, documents, out, *, options, lexicon, spacy_model):
+        called.update(spark=spark, documents=documents, strings=len(lexicon), options=options)
         return {"model_version": "m", "documents": 0, "relations": 0, "spans": {}, "prose_lossy_documents": 0}
 
-    monkeypatch.setattr(spark_preannotate, "preannotate_with_spark", fake)
+    monkeypatch.setattr(spark_session, "spark_running", running)
+    monkeypatch.setattr(spark_preannotate, "preannotate_spark", fake)
     settings = Settings(engine=EngineOptions(name="spark"))
     report = PreannotateStage().run(
         StageContext(BuildFolder(tmp_path), settings=settings, options={"documents": tmp_path / "d"})
     )
-    assert called == {"documents": tmp_path / "d", "engine": "spark", "strings": 0}
+    assert called == {
+        "engine": "spark",
+        "spark": "session",
+        "documents": tmp_path / "d",
+        "strings": 0,
+        "options": settings.preannotate,
+    }
     names = ("spans.parquet", "relations.parquet", "stance.parquet", "annotations.parquet", "preannotate.json")
     assert report.files == names
 

@@ -52,3 +52,27 @@ def test_a_folder_without_part_files_is_refused_naming_it_and_what_a_table_is(tm
     (empty / "_SUCCESS").write_bytes(b"")
     with pytest.raises(InputError, match=r"relations is a folder with no Parquet part files: .*part-\*\.parquet"):
         list(iter_table(empty, schema=RELATIONS))
+
+
+def test_rows_scans_and_the_gates_batches_read_a_folder_as_one_table(folder: Path) -> None:
+    from newsspan.dataset.io import scan_table, table_rows
+    from newsspan.validation.batches import table_batches
+
+    assert table_rows(folder) == 7
+    assert scan_table(folder).collect()["doc_id"].to_list() == [f"d{i}" for i in range(7)]
+    batches = list(table_batches(folder, RELATIONS, 2))
+    assert [b.height for b in batches] == [2, 1, 2, 2]  # a part's batches, then the next part's
+    rows = [row for b in batches for row in b["_row"].to_list()]
+    assert rows == list(range(7)), "row numbers run on across the part files"
+
+
+def test_a_local_write_replaces_a_table_folder_of_the_same_name(folder: Path, tmp_path: Path) -> None:
+    from newsspan.dataset.io import staged_files
+
+    out = tmp_path / "out"
+    out.mkdir()
+    spark_written = out / "relations.parquet"
+    folder.rename(spark_written)  # Spark's table, named as the local file is
+    with staged_files(out) as staging:
+        pq.write_table(_rows(0, 1), staging / "relations.parquet")
+    assert spark_written.is_file() and pq.read_metadata(spark_written).num_rows == 1

@@ -71,9 +71,11 @@ class IngestStage:
     def run(self, context: StageContext) -> StageReport:
         folder, paths = context.folder, list(context.articles)
         if context.settings.engine.name == "spark":  # the same steps, wired by Spark (tables as folders)
-            from newsspan.dataset.spark.ingest import ingest_with_spark
+            from newsspan.dataset.spark.ingest import ingest_spark
+            from newsspan.dataset.spark.session import spark_running
 
-            counts = ingest_with_spark(paths, folder.root, settings=context.settings)
+            with spark_running(context.settings.engine) as spark:  # a build's own session, if it runs one
+                counts = ingest_spark(spark, paths, folder.root, options=context.settings.ingest)
             files = counts.pop("files")
         else:
             summary = ingest_to_folder(paths, folder.root, options=context.settings.ingest, progress=context.progress)

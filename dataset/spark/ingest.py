@@ -35,7 +35,7 @@ from newsspan.dataset.records import Rejection
 from newsspan.dataset.schema import DOCUMENTS, QUARANTINE
 from newsspan.dataset.spark.arrow import ArrowBatches, spark_arrow, spark_schema, strict
 
-__all__ = ["COMBINED", "ingest_spark", "ingest_with_spark", "write_parquet"]
+__all__ = ["COMBINED", "ingest_spark", "write_parquet"]
 
 NAME = "ingest"
 _ORDER = [pa.field("kind", pa.string(), False), pa.field("file_ordinal", pa.int64()), pa.field("item", pa.int64())]
@@ -203,12 +203,3 @@ def _write(spark: Any, combined: Any, inputs: Any, out: Path) -> dict[str, Any]:
     summary["engine"] = {"name": "spark", "version": spark.version, "master": spark.sparkContext.master}
     write_json(summary, out / f"{NAME}.json")
     return summary
-
-
-def ingest_with_spark(paths: Sequence[Path], out: Path, *, settings: Any) -> dict[str, Any]:
-    """Start a session from ``settings.engine``, ingest, stop it (the table folders replace a local
-    run's files of the same names)."""
-    from newsspan.dataset.spark.session import spark_running
-
-    with spark_running(settings.engine) as spark:
-        return ingest_spark(spark, paths, out, options=settings.ingest)

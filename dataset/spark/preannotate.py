@@ -34,7 +34,7 @@ from newsspan.dataset.schema import RELATIONS, SPANS, STANCE
 from newsspan.dataset.spark.arrow import ArrowBatches, spark_arrow, spark_schema, strict
 from newsspan.dataset.spark.ingest import write_parquet
 
-__all__ = ["LINES", "PROPOSALS", "preannotate_spark", "preannotate_with_spark"]
+__all__ = ["LINES", "PROPOSALS", "preannotate_spark"]
 
 NAME = "preannotate"
 _READ = ("doc_id", "text", "meta_spans", "outlet", "source", "page_regions")  # what the rules read
@@ -195,23 +195,4 @@ def preannotate_spark(
     )
     summary["engine"] = {"name": "spark", "version": spark.version, "master": spark.sparkContext.master}
     write_json(summary, out / f"{NAME}.json")
-    return summary
-
-
-def preannotate_with_spark(
-    documents: Path,
-    out: Path,
-    *,
-    settings: Any,
-    lexicon: EntityLexicon | None = None,
-    spacy_model: str | None = None,
-) -> dict[str, Any]:
-    """Start a session from ``settings.engine``, pre-annotate, stop it (the table folders replace
-    a local run's files of the same names)."""
-    from newsspan.dataset.spark.session import spark_running
-
-    with spark_running(settings.engine) as spark:
-        summary = preannotate_spark(
-            spark, documents, out, options=settings.preannotate, lexicon=lexicon, spacy_model=spacy_model
-        )
     return summary
